@@ -1,0 +1,25 @@
+// The package's entry for Node, Forge and bundlers: the wasm is inlined as base64, so no file
+// is read at run time and a bundler that rewrites paths (Forge's does) cannot break loading.
+
+import * as glue from './pkg/clarento_webhook.js';
+import wasmBase64 from './pkg/wasm-inline.js';
+import { makeCreateHandler } from './core.js';
+
+export { DEFAULT_DEADLINE_MS } from './core.js';
+export { memoryStorage } from './storage/memory.js';
+
+/** Decodes the inlined module; `atob` exists in Node 16+, workerd and browsers alike. */
+function inlinedModule() {
+  const text = atob(wasmBase64);
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i += 1) bytes[i] = text.charCodeAt(i);
+  return new WebAssembly.Module(bytes);
+}
+
+/**
+ * Creates a webhook handler. The wasm is compiled and instantiated once per process.
+ * @type {(options: import('./index.js').HandlerOptions)
+ *   => Promise<(request: import('./index.js').WebTriggerRequest)
+ *   => Promise<import('./index.js').WebTriggerResponse>>}
+ */
+export const createHandler = makeCreateHandler(glue, inlinedModule);

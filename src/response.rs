@@ -1,0 +1,58 @@
+//! The response the handler gives back: a status, headers and a JSON body.
+
+use crate::contract::header;
+use crate::error::FieldError;
+use serde::Serialize;
+
+/// A finished HTTP answer. Every body is JSON.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Response {
+    /// HTTP status code.
+    pub status: u16,
+    /// Extra headers beyond `Content-Type: application/json`, in the casing they are sent.
+    pub headers: Vec<(&'static str, String)>,
+    /// The JSON body.
+    pub body: String,
+    /// The asset registered by this request, for the host's log line.
+    pub asset_id: Option<String>,
+}
+
+#[derive(Serialize)]
+struct ErrorBody<'a> {
+    error: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    details: Option<&'a [FieldError]>,
+}
+
+impl Response {
+    /// A response with a JSON body that is already serialised.
+    pub fn json(status: u16, body: String) -> Self {
+        Self { status, headers: Vec::new(), body, asset_id: None }
+    }
+
+    /// `{"error": message, "details": [...]}`.
+    pub fn error(status: u16, message: &str, details: Option<&[FieldError]>) -> Self {
+        Self::json(status, to_json(&ErrorBody { error: message, details }))
+    }
+
+    /// Adds a header to the response.
+    pub fn add_header(&mut self, name: &'static str, value: &str) {
+        self.headers.push((name, value.to_owned()));
+    }
+
+    /// The value of a response header, ignoring case.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+
+    /// Marks the response as a replay of a stored one.
+    pub fn mark_replayed(&mut self) {
+        self.add_header(header::IDEMPOTENT_REPLAYED, "true");
+    }
+}
+
+/// Serialises a value that cannot fail to serialise (plain structs of strings and numbers).
+pub fn to_json<T: Serialize + ?Sized>(value: &T) -> String {
+    // Serialising these types never fails: no maps with non-string keys, no custom impls.
+    serde_json::to_string(value).unwrap_or_default()
+}
