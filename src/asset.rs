@@ -54,7 +54,9 @@ impl Asset {
             thumbnail_url,
             tags: input.tags,
             campaign_id: input.campaign_id,
-            uploaded_by: input.uploaded_by.unwrap_or_else(|| DEFAULT_UPLOADED_BY.to_owned()),
+            uploaded_by: input
+                .uploaded_by
+                .unwrap_or_else(|| DEFAULT_UPLOADED_BY.to_owned()),
             uploaded_at,
             approved: false,
             brand_compliance: BRAND_COMPLIANCE_PENDING,

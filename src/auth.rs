@@ -43,7 +43,9 @@ impl Secrets {
         let given = digest(given);
         self.accepted
             .iter()
-            .fold(subtle::Choice::from(0), |matched, secret| matched | secret.ct_eq(&given))
+            .fold(subtle::Choice::from(0), |matched, secret| {
+                matched | secret.ct_eq(&given)
+            })
             .into()
     }
 }

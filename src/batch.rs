@@ -10,7 +10,8 @@ pub fn created_body(asset_id: &str, asset_json: &str) -> String {
     const HEAD: &str = "{\"success\":true,\"assetId\":";
     const MIDDLE: &str = ",\"asset\":";
     let id = to_json(asset_id);
-    let mut body = String::with_capacity(HEAD.len() + id.len() + MIDDLE.len() + asset_json.len() + 1);
+    let mut body =
+        String::with_capacity(HEAD.len() + id.len() + MIDDLE.len() + asset_json.len() + 1);
     body.push_str(HEAD);
     body.push_str(&id);
     body.push_str(MIDDLE);

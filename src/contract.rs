@@ -129,7 +129,8 @@ pub mod message {
     /// 500 when storage fails.
     pub const STORAGE_FAILED: &str = "Storage failed: the asset was not registered";
     /// 500 when no random id could be made.
-    pub const RANDOM_UNAVAILABLE: &str = "Could not generate an asset id: the asset was not registered";
+    pub const RANDOM_UNAVAILABLE: &str =
+        "Could not generate an asset id: the asset was not registered";
     /// 400 for a batch item that is not an object.
     pub const ASSET_NOT_OBJECT: &str = "Asset must be a JSON object";
     /// 400 when a batch's `assets` is not a list of 1 to 100 items.

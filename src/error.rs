@@ -17,7 +17,10 @@ pub struct FieldError {
 impl FieldError {
     /// A field error with a fixed message.
     pub fn new(field: &'static str, message: impl Into<String>) -> Self {
-        Self { field, message: message.into() }
+        Self {
+            field,
+            message: message.into(),
+        }
     }
 }
 
@@ -130,8 +133,11 @@ fn invalid_fields_message(details: &[FieldError]) -> String {
             names.push(detail.field);
         }
     }
-    let mut text =
-        String::from(if names.len() == 1 { "Invalid field: " } else { "Invalid fields: " });
+    let mut text = String::from(if names.len() == 1 {
+        "Invalid field: "
+    } else {
+        "Invalid fields: "
+    });
     text.push_str(&names.join(", "));
     text
 }

@@ -66,7 +66,11 @@ impl Config {
         if require_signature && signing_key.is_none() {
             return Err(ConfigError::SignatureRequiredWithoutKey);
         }
-        Ok(Self { secrets: Secrets::new(secret, previous_secret), signing_key, require_signature })
+        Ok(Self {
+            secrets: Secrets::new(secret, previous_secret),
+            signing_key,
+            require_signature,
+        })
     }
 
     /// Whether any credential can be checked at all.
@@ -151,7 +155,11 @@ fn verify_signature<'r>(
     match (id, timestamp, signature) {
         (None, None, None) if !config.require_signature => Ok(None),
         (Some(id), Some(timestamp), Some(signature)) => {
-            let headers = SignedHeaders { id, timestamp, signature };
+            let headers = SignedHeaders {
+                id,
+                timestamp,
+                signature,
+            };
             let now_seconds = (now_ms / 1000.0).floor() as i64;
             if key.verify(headers, body, now_seconds) {
                 Ok(Some(id))
@@ -233,13 +241,15 @@ async fn execute<S: Storage, N: Normalizer>(
             let mut entries = Vec::new();
             let mut outcomes = Vec::with_capacity(items.len());
             for item in items {
-                outcomes.push(match item.and_then(|input| new_asset(input, &uploaded_at, cx)) {
-                    Ok(asset) => {
-                        entries.push((asset.key(), crate::response::to_json(&asset)));
-                        Ok(asset.id)
-                    }
-                    Err(error) => Err(error),
-                });
+                outcomes.push(
+                    match item.and_then(|input| new_asset(input, &uploaded_at, cx)) {
+                        Ok(asset) => {
+                            entries.push((asset.key(), crate::response::to_json(&asset)));
+                            Ok(asset.id)
+                        }
+                        Err(error) => Err(error),
+                    },
+                );
             }
             if !entries.is_empty() {
                 cx.storage.batch_set(&entries).await?;
@@ -249,8 +259,16 @@ async fn execute<S: Storage, N: Normalizer>(
     }
 }
 
-fn new_asset<S, N>(input: AssetInput, uploaded_at: &str, cx: &Context<'_, S, N>) -> Result<Asset, Error> {
-    let id = cx.ids.borrow_mut().next(cx.now_ms).map_err(|_| Error::RandomUnavailable)?;
+fn new_asset<S, N>(
+    input: AssetInput,
+    uploaded_at: &str,
+    cx: &Context<'_, S, N>,
+) -> Result<Asset, Error> {
+    let id = cx
+        .ids
+        .borrow_mut()
+        .next(cx.now_ms)
+        .map_err(|_| Error::RandomUnavailable)?;
     Ok(Asset::new(id, input, uploaded_at.to_owned()))
 }
 

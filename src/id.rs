@@ -49,13 +49,22 @@ impl Default for IdGenerator {
 impl IdGenerator {
     /// A generator with an empty randomness pool.
     pub fn new() -> Self {
-        Self { last_ms: 0, sequence: 0, pool: [0; RANDOM_BYTES * POOL_IDS], used: POOL_IDS }
+        Self {
+            last_ms: 0,
+            sequence: 0,
+            pool: [0; RANDOM_BYTES * POOL_IDS],
+            used: POOL_IDS,
+        }
     }
 
     /// A fresh id for a registration at `now_ms`.
     pub fn next(&mut self, now_ms: f64) -> Result<String, RandomUnavailable> {
         let random = self.random()?;
-        let now = if now_ms.is_finite() && now_ms > 0.0 { (now_ms as u64).min(MAX_MS) } else { 0 };
+        let now = if now_ms.is_finite() && now_ms > 0.0 {
+            (now_ms as u64).min(MAX_MS)
+        } else {
+            0
+        };
         if now > self.last_ms {
             self.last_ms = now;
             self.sequence = 0;

@@ -200,16 +200,31 @@ mod tests {
     #[test]
     fn keys_are_validated() {
         assert!(Key::parse("ci-run-42/banner").is_ok());
-        assert_eq!(Key::parse("\"quoted\"").unwrap(), Key::parse("quoted").unwrap());
+        assert_eq!(
+            Key::parse("\"quoted\"").unwrap(),
+            Key::parse("quoted").unwrap()
+        );
         assert!(Key::parse(&"k".repeat(MAX_IDEMPOTENCY_KEY_BYTES)).is_ok());
-        for bad in [String::new(), "\"\"".into(), "k".repeat(256), "tab\there".into(), "é".into()] {
-            assert_eq!(Key::parse(&bad), Err(Error::InvalidIdempotencyKey), "{bad:?}");
+        for bad in [
+            String::new(),
+            "\"\"".into(),
+            "k".repeat(256),
+            "tab\there".into(),
+            "é".into(),
+        ] {
+            assert_eq!(
+                Key::parse(&bad),
+                Err(Error::InvalidIdempotencyKey),
+                "{bad:?}"
+            );
         }
     }
 
     #[test]
     fn storage_keys_are_safe_for_kvs() {
-        let key = Key::parse("any key: with / odd ? chars").unwrap().storage_key();
+        let key = Key::parse("any key: with / odd ? chars")
+            .unwrap()
+            .storage_key();
         assert!(key.starts_with(IDEMPOTENCY_KEY_PREFIX));
         assert!(key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b':'));
     }
@@ -229,11 +244,20 @@ mod tests {
         let parsed = Record::parse(&done.to_json()).unwrap();
         assert_eq!(parsed, done);
         assert!(matches!(parsed.decide("fp", 2000.0), Decision::Replay(r) if r.status == 201));
-        assert_eq!(parsed.decide("other", 2000.0), Decision::Refuse(Error::IdempotencyKeyReused));
+        assert_eq!(
+            parsed.decide("other", 2000.0),
+            Decision::Refuse(Error::IdempotencyKeyReused)
+        );
         assert_eq!(parsed.decide("fp", 1000.0 + TTL_MS), Decision::TakeOver);
         let pending = Record::pending("fp", 1000.0);
-        assert_eq!(pending.decide("fp", 2000.0), Decision::Refuse(Error::IdempotencyInFlight));
-        assert_eq!(pending.decide("fp", 1001.0 + IDEMPOTENCY_LEASE_MS), Decision::TakeOver);
+        assert_eq!(
+            pending.decide("fp", 2000.0),
+            Decision::Refuse(Error::IdempotencyInFlight)
+        );
+        assert_eq!(
+            pending.decide("fp", 1001.0 + IDEMPOTENCY_LEASE_MS),
+            Decision::TakeOver
+        );
         assert!(Record::parse("{}").is_none());
         assert!(Record::parse("[1]").is_none());
     }

@@ -54,7 +54,9 @@ impl Json {
 pub fn parse_object(body: &str) -> Result<Json, Error> {
     let text = body.strip_prefix('\u{feff}').unwrap_or(body);
     let mut deserializer = serde_json::Deserializer::from_str(text);
-    let value = Seed { depth: 0 }.deserialize(&mut deserializer).map_err(|_| Error::InvalidJson)?;
+    let value = Seed { depth: 0 }
+        .deserialize(&mut deserializer)
+        .map_err(|_| Error::InvalidJson)?;
     deserializer.end().map_err(|_| Error::InvalidJson)?;
     match value {
         Json::Object(_) => Ok(value),
@@ -87,7 +89,9 @@ impl Seed {
         if self.depth >= MAX_JSON_DEPTH {
             return Err(E::custom("nesting too deep"));
         }
-        Ok(Seed { depth: self.depth + 1 })
+        Ok(Seed {
+            depth: self.depth + 1,
+        })
     }
 }
 
@@ -201,7 +205,9 @@ mod tests {
 
     #[test]
     fn refuses_non_objects_and_trailing_text() {
-        for body in ["", "null", "[]", "1", "\"x\"", "true", "{} {}", "{\"a\":1", "{'a':1}"] {
+        for body in [
+            "", "null", "[]", "1", "\"x\"", "true", "{} {}", "{\"a\":1", "{'a':1}",
+        ] {
             assert_eq!(parse_object(body), Err(Error::InvalidJson), "{body:?}");
         }
     }
@@ -209,8 +215,14 @@ mod tests {
     #[test]
     fn refuses_duplicate_keys_at_any_depth() {
         assert_eq!(parse_object(r#"{"a":1,"a":2}"#), Err(Error::InvalidJson));
-        assert_eq!(parse_object(r#"{"x":{"b":1,"b":1}}"#), Err(Error::InvalidJson));
-        assert_eq!(parse_object(r#"{"x":[{"b":1,"b":1}]}"#), Err(Error::InvalidJson));
+        assert_eq!(
+            parse_object(r#"{"x":{"b":1,"b":1}}"#),
+            Err(Error::InvalidJson)
+        );
+        assert_eq!(
+            parse_object(r#"{"x":[{"b":1,"b":1}]}"#),
+            Err(Error::InvalidJson)
+        );
     }
 
     #[test]
@@ -229,7 +241,11 @@ mod tests {
         let ok = format!("{}{}", "{\"a\":".repeat(MAX_JSON_DEPTH - 1), "1".to_owned())
             + &"}".repeat(MAX_JSON_DEPTH - 1);
         assert!(parse_object(&ok).is_ok());
-        let deep = format!("{}1{}", "{\"a\":".repeat(MAX_JSON_DEPTH + 1), "}".repeat(MAX_JSON_DEPTH + 1));
+        let deep = format!(
+            "{}1{}",
+            "{\"a\":".repeat(MAX_JSON_DEPTH + 1),
+            "}".repeat(MAX_JSON_DEPTH + 1)
+        );
         assert_eq!(parse_object(&deep), Err(Error::InvalidJson));
         let arrays = format!("{{\"a\":{}1{}}}", "[".repeat(5000), "]".repeat(5000));
         assert_eq!(parse_object(&arrays), Err(Error::InvalidJson));

@@ -14,7 +14,7 @@
 //! - [`asset`], [`id`], [`time`], [`batch`]: the stored record and the success bodies;
 //! - [`error`], [`response`], [`contract`]: the one error type, the response, the constants.
 //!
-//! The WebAssembly edge (`wasm`, built only for `wasm32`) converts JavaScript values and
+//! The WebAssembly edge ([`wasm`], built only for `wasm32`) converts JavaScript values and
 //! forwards; the host injects storage as an object with `get`, `set`, `delete`,
 //! `setIfAbsent` and `batchSet`.
 #![forbid(unsafe_code)]
@@ -42,7 +42,7 @@ pub mod url;
 pub mod validate;
 
 #[cfg(target_arch = "wasm32")]
-mod wasm;
+pub mod wasm;
 
 pub use error::{Error, StorageError};
 pub use handler::{handle, Config, Context};

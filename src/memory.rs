@@ -45,7 +45,9 @@ impl Storage for MemoryStorage {
 
     async fn set(&self, key: &str, json: &str, _ttl: Option<u64>) -> Result<(), StorageError> {
         self.check()?;
-        self.entries.borrow_mut().insert(key.to_owned(), json.to_owned());
+        self.entries
+            .borrow_mut()
+            .insert(key.to_owned(), json.to_owned());
         Ok(())
     }
 

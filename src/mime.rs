@@ -97,7 +97,8 @@ pub fn asset_type(mime: &str) -> AssetType {
     if DOCUMENT_TYPES.contains(&essence) || DOCUMENT_PREFIXES.iter().any(|p| essence.starts_with(p))
     {
         AssetType::Document
-    } else if FONT_TYPES.contains(&essence) || FONT_PREFIXES.iter().any(|p| essence.starts_with(p)) {
+    } else if FONT_TYPES.contains(&essence) || FONT_PREFIXES.iter().any(|p| essence.starts_with(p))
+    {
         AssetType::Font
     } else if ARCHIVE_TYPES.contains(&essence) {
         AssetType::Archive
@@ -126,7 +127,9 @@ pub fn problem(mime: &str) -> Option<&'static str> {
 fn is_token(text: &str) -> bool {
     const DELIMITERS: &[u8] = b"\"(),/:;<=>?@[\\]{}";
     !text.is_empty()
-        && text.bytes().all(|b| b.is_ascii_graphic() && !DELIMITERS.contains(&b))
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_graphic() && !DELIMITERS.contains(&b))
 }
 
 /// The stored form of a MIME type: trimmed and lowercased, parameters kept.
@@ -148,8 +151,14 @@ mod tests {
             ("audio/mpeg", AssetType::Audio),
             ("application/pdf", AssetType::Document),
             ("text/csv", AssetType::Document),
-            ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", AssetType::Document),
-            ("application/vnd.oasis.opendocument.text", AssetType::Document),
+            (
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                AssetType::Document,
+            ),
+            (
+                "application/vnd.oasis.opendocument.text",
+                AssetType::Document,
+            ),
             ("application/vnd.ms-excel", AssetType::Document),
             ("application/msword", AssetType::Document),
             ("application/rtf", AssetType::Document),
@@ -175,7 +184,15 @@ mod tests {
     fn validates_the_shape() {
         assert_eq!(problem("image/png"), None);
         assert_eq!(problem(" image/svg+xml;charset=UTF-8 "), None);
-        for bad in ["image", "image/", "/png", "image/png/x", "ima ge/png", "image/p\u{7}ng", "é/x"] {
+        for bad in [
+            "image",
+            "image/",
+            "/png",
+            "image/png/x",
+            "ima ge/png",
+            "image/p\u{7}ng",
+            "é/x",
+        ] {
             assert!(problem(bad).is_some(), "{bad:?}");
         }
     }

@@ -14,7 +14,11 @@ pub struct Request {
 impl Request {
     /// A POST with the given body and no headers.
     pub fn post(body: impl Into<String>) -> Self {
-        Self { method: crate::contract::METHOD_POST.into(), headers: Vec::new(), body: Some(body.into()) }
+        Self {
+            method: crate::contract::METHOD_POST.into(),
+            headers: Vec::new(),
+            body: Some(body.into()),
+        }
     }
 
     /// Adds a header, keeping earlier values of the same name.
@@ -25,7 +29,10 @@ impl Request {
 
     /// The first value of a header, ignoring the name's case.
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
     }
 
     /// Whether the method is POST. Methods are case-sensitive (RFC 9110), so `post` is not.

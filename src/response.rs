@@ -27,12 +27,23 @@ struct ErrorBody<'a> {
 impl Response {
     /// A response with a JSON body that is already serialised.
     pub fn json(status: u16, body: String) -> Self {
-        Self { status, headers: Vec::new(), body, asset_id: None }
+        Self {
+            status,
+            headers: Vec::new(),
+            body,
+            asset_id: None,
+        }
     }
 
     /// `{"error": message, "details": [...]}`.
     pub fn error(status: u16, message: &str, details: Option<&[FieldError]>) -> Self {
-        Self::json(status, to_json(&ErrorBody { error: message, details }))
+        Self::json(
+            status,
+            to_json(&ErrorBody {
+                error: message,
+                details,
+            }),
+        )
     }
 
     /// Adds a header to the response.
@@ -42,7 +53,10 @@ impl Response {
 
     /// The value of a response header, ignoring case.
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
     }
 
     /// Marks the response as a replay of a stored one.

@@ -82,7 +82,9 @@ impl SigningKey {
             .filter(|entry| !entry.is_empty())
             .take(MAX_SIGNATURES)
             .filter_map(decode_v1)
-            .fold(subtle::Choice::from(0), |matched, tag| matched | tag.ct_eq(&expected))
+            .fold(subtle::Choice::from(0), |matched, tag| {
+                matched | tag.ct_eq(&expected)
+            })
             .into()
     }
 
@@ -100,7 +102,9 @@ impl SigningKey {
 
 /// Seconds since the epoch, digits only.
 fn parse_timestamp(text: &str) -> Option<i64> {
-    if text.is_empty() || text.len() > MAX_TIMESTAMP_DIGITS || !text.bytes().all(|b| b.is_ascii_digit())
+    if text.is_empty()
+        || text.len() > MAX_TIMESTAMP_DIGITS
+        || !text.bytes().all(|b| b.is_ascii_digit())
     {
         return None;
     }
@@ -133,7 +137,11 @@ mod tests {
     }
 
     fn headers(signature: &str) -> SignedHeaders<'_> {
-        SignedHeaders { id: ID, timestamp: "1614265330", signature }
+        SignedHeaders {
+            id: ID,
+            timestamp: "1614265330",
+            signature,
+        }
     }
 
     #[test]
@@ -159,7 +167,9 @@ mod tests {
     #[test]
     fn malformed_signature_headers_never_match() {
         let truncated = &SIGNATURE[..SIGNATURE.len() - 4];
-        for bad in ["", " ", "v1", "v1,", "v1,!!!", ",abc", "v2,abc", truncated, "v1,AAAA"] {
+        for bad in [
+            "", " ", "v1", "v1,", "v1,!!!", ",abc", "v2,abc", truncated, "v1,AAAA",
+        ] {
             assert!(!key().verify(headers(bad), BODY, TIMESTAMP), "{bad:?}");
         }
     }
@@ -167,8 +177,20 @@ mod tests {
     #[test]
     fn timestamps_must_be_recent_integers() {
         let sig = SIGNATURE;
-        for ts in ["", "-1614265330", "1614265330.0", "1e9", "99999999999", " 1614265330", "abc"] {
-            let h = SignedHeaders { id: ID, timestamp: ts, signature: sig };
+        for ts in [
+            "",
+            "-1614265330",
+            "1614265330.0",
+            "1e9",
+            "99999999999",
+            " 1614265330",
+            "abc",
+        ] {
+            let h = SignedHeaders {
+                id: ID,
+                timestamp: ts,
+                signature: sig,
+            };
             assert!(!key().verify(h, BODY, TIMESTAMP), "{ts:?}");
         }
         let tolerance = SIGNATURE_TOLERANCE_SECONDS;

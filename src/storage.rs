@@ -11,8 +11,12 @@ pub trait Storage {
     /// The JSON text stored under `key`, or `None`.
     async fn get(&self, key: &str) -> Result<Option<String>, StorageError>;
     /// Stores `json` under `key`, expiring after `ttl_seconds` when given.
-    async fn set(&self, key: &str, json: &str, ttl_seconds: Option<u64>)
-        -> Result<(), StorageError>;
+    async fn set(
+        &self,
+        key: &str,
+        json: &str,
+        ttl_seconds: Option<u64>,
+    ) -> Result<(), StorageError>;
     /// Stores `json` under `key` only if nothing (unexpired) is there; true when it did.
     async fn set_if_absent(
         &self,

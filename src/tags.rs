@@ -45,7 +45,10 @@ mod tests {
 
     #[test]
     fn composed_and_decomposed_forms_are_one_tag() {
-        assert_eq!(run(&["caf\u{e9}", "cafe\u{301}", "CAFE\u{301}"]), ["caf\u{e9}"]);
+        assert_eq!(
+            run(&["caf\u{e9}", "cafe\u{301}", "CAFE\u{301}"]),
+            ["caf\u{e9}"]
+        );
     }
 
     #[test]

@@ -6,7 +6,11 @@ const MS_PER_DAY: i64 = 86_400_000;
 /// `2026-12-03T13:05:11.123Z` for a count of milliseconds since 1970-01-01T00:00:00Z.
 /// Times before the epoch are clamped to it.
 pub fn rfc3339(epoch_ms: f64) -> String {
-    let ms = if epoch_ms.is_finite() && epoch_ms > 0.0 { epoch_ms as i64 } else { 0 };
+    let ms = if epoch_ms.is_finite() && epoch_ms > 0.0 {
+        epoch_ms as i64
+    } else {
+        0
+    };
     let days = ms.div_euclid(MS_PER_DAY);
     let in_day = ms.rem_euclid(MS_PER_DAY);
     let (year, month, day) = civil_from_days(days);

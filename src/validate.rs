@@ -3,7 +3,9 @@
 //! Missing fields are reported first, alone, in contract order. Otherwise every invalid field
 //! is reported at once, each with a message, so a caller fixes a request in one round.
 
-use crate::contract::{field, MAX_ID_CHARS, MAX_NAME_CHARS, MAX_SIZE_BYTES, MAX_TAGS, MAX_TAG_CHARS};
+use crate::contract::{
+    field, MAX_ID_CHARS, MAX_NAME_CHARS, MAX_SIZE_BYTES, MAX_TAGS, MAX_TAG_CHARS,
+};
 use crate::error::{Error, FieldError};
 use crate::json::Json;
 use crate::tags::normalise_tags;
@@ -51,8 +53,10 @@ fn present(value: Option<&Json>) -> Option<&Json> {
 
 /// Validates one asset object (a single registration's body, or one item of a batch).
 pub fn validate(body: &Json, normalizer: &impl Normalizer) -> Result<AssetInput, Error> {
-    let missing: Vec<&'static str> =
-        field::REQUIRED.into_iter().filter(|name| is_missing(body.get(name))).collect();
+    let missing: Vec<&'static str> = field::REQUIRED
+        .into_iter()
+        .filter(|name| is_missing(body.get(name)))
+        .collect();
     if !missing.is_empty() {
         return Err(Error::MissingFields(missing));
     }
@@ -119,10 +123,16 @@ fn name(value: Option<&Json>) -> Result<String, FieldError> {
         return Err(FieldError::new(field::NAME, "must not be blank"));
     }
     if has_control(name) {
-        return Err(FieldError::new(field::NAME, "must not contain control characters"));
+        return Err(FieldError::new(
+            field::NAME,
+            "must not contain control characters",
+        ));
     }
     if char_len(name) > MAX_NAME_CHARS {
-        return Err(FieldError::new(field::NAME, "must be at most 255 characters"));
+        return Err(FieldError::new(
+            field::NAME,
+            "must be at most 255 characters",
+        ));
     }
     Ok(name.to_owned())
 }
@@ -152,14 +162,20 @@ fn size(value: Option<&Json>) -> Result<u64, FieldError> {
             Ok(*n as u64)
         }
         Some(Json::Number(_)) => Err(FieldError::new(field::SIZE_BYTES, MESSAGE)),
-        Some(other) => Err(FieldError::new(field::SIZE_BYTES, must_be("a number", other))),
+        Some(other) => Err(FieldError::new(
+            field::SIZE_BYTES,
+            must_be("a number", other),
+        )),
         None => Err(FieldError::new(field::SIZE_BYTES, "is required")),
     }
 }
 
 fn tags(value: &Json, normalizer: &impl Normalizer) -> Result<Vec<String>, FieldError> {
     let Json::Array(items) = value else {
-        return Err(FieldError::new(field::TAGS, must_be("an array of strings", value)));
+        return Err(FieldError::new(
+            field::TAGS,
+            must_be("an array of strings", value),
+        ));
     };
     if items.len() > MAX_TAGS {
         return Err(FieldError::new(field::TAGS, "must hold at most 50 tags"));
@@ -167,16 +183,25 @@ fn tags(value: &Json, normalizer: &impl Normalizer) -> Result<Vec<String>, Field
     let mut raw: Vec<&str> = Vec::with_capacity(items.len());
     for item in items {
         let Json::String(tag) = item else {
-            return Err(FieldError::new(field::TAGS, must_be("an array of strings", item)));
+            return Err(FieldError::new(
+                field::TAGS,
+                must_be("an array of strings", item),
+            ));
         };
         if has_control(tag) {
-            return Err(FieldError::new(field::TAGS, "must not contain control characters"));
+            return Err(FieldError::new(
+                field::TAGS,
+                "must not contain control characters",
+            ));
         }
         raw.push(tag);
     }
     let tags = normalise_tags(raw, normalizer);
     if tags.iter().any(|tag| char_len(tag) > MAX_TAG_CHARS) {
-        return Err(FieldError::new(field::TAGS, "each tag must be at most 64 characters"));
+        return Err(FieldError::new(
+            field::TAGS,
+            "each tag must be at most 64 characters",
+        ));
     }
     Ok(tags)
 }
@@ -184,7 +209,10 @@ fn tags(value: &Json, normalizer: &impl Normalizer) -> Result<Vec<String>, Field
 fn short_string(field: &'static str, value: &Json) -> Result<String, FieldError> {
     let text = string(field, Some(value))?.trim();
     if has_control(text) {
-        return Err(FieldError::new(field, "must not contain control characters"));
+        return Err(FieldError::new(
+            field,
+            "must not contain control characters",
+        ));
     }
     if char_len(text) > MAX_ID_CHARS {
         return Err(FieldError::new(field, "must be at most 128 characters"));

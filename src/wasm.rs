@@ -41,7 +41,9 @@ impl Webhook {
     /// signing secret that is not `whsec_<base64>`.
     #[wasm_bindgen(constructor)]
     pub fn new(config: &JsValue) -> Result<Webhook, JsValue> {
-        Ok(Webhook { config: Rc::new(read_config(config)?) })
+        Ok(Webhook {
+            config: Rc::new(read_config(config)?),
+        })
     }
 
     /// Handles one request; resolves to `[statusCode, body, assetId, name, value, …]`, a
@@ -81,15 +83,25 @@ pub fn panic_for_test() {
 async fn run(config: &Config, request: &Request, storage: JsValue) -> Response {
     let ids = IDS.with(Rc::clone);
     let storage = JsStorage(storage);
-    let cx = Context { storage: &storage, normalizer: &JsNormalizer, ids: &ids, now_ms: js_sys::Date::now() };
+    let cx = Context {
+        storage: &storage,
+        normalizer: &JsNormalizer,
+        ids: &ids,
+        now_ms: js_sys::Date::now(),
+    };
     handler::handle(config, request, &cx).await
 }
 
 fn read_config(config: &JsValue) -> Result<Config, JsValue> {
     let text = |name: &str| get(config, name).as_string().unwrap_or_default();
     let require = get(config, "requireSignature").is_truthy();
-    Config::new(&text("secret"), &text("previousSecret"), &text("signingSecret"), require)
-        .map_err(|error| js_sys::Error::new(&error.to_string()).into())
+    Config::new(
+        &text("secret"),
+        &text("previousSecret"),
+        &text("signingSecret"),
+        require,
+    )
+    .map_err(|error| js_sys::Error::new(&error.to_string()).into())
 }
 
 fn get(target: &JsValue, name: &str) -> JsValue {
@@ -108,7 +120,9 @@ fn read_request(request: &JsValue) -> Request {
     if raw.is_object() {
         let names = Object::keys(raw.unchecked_ref::<Object>());
         for name in names.iter() {
-            let Some(name_text) = name.as_string() else { continue };
+            let Some(name_text) = name.as_string() else {
+                continue;
+            };
             let value = Reflect::get(&raw, &name).unwrap_or(JsValue::UNDEFINED);
             if let Some(text) = value.as_string() {
                 headers.push((name_text, text));
@@ -122,7 +136,11 @@ fn read_request(request: &JsValue) -> Request {
             }
         }
     }
-    Request { method, headers, body }
+    Request {
+        method,
+        headers,
+        body,
+    }
 }
 
 /// `[statusCode, body, assetId, name, value, …]`.
@@ -130,7 +148,10 @@ fn compact(response: Response) -> Array {
     let out = Array::new_with_length(3);
     out.set(0, JsValue::from(response.status));
     out.set(1, JsValue::from(response.body));
-    out.set(2, response.asset_id.map_or(JsValue::UNDEFINED, JsValue::from));
+    out.set(
+        2,
+        response.asset_id.map_or(JsValue::UNDEFINED, JsValue::from),
+    );
     for (name, value) in response.headers {
         out.push(&JsValue::from_str(name));
         out.push(&JsValue::from(value));
@@ -145,7 +166,11 @@ fn forge_response(response: &Response) -> JsValue {
         let _ = Reflect::set(target, &JsValue::from_str(name), value);
     };
     let one = |value: &str| Array::of1(&JsValue::from_str(value)).into();
-    set(&headers, crate::contract::header::CONTENT_TYPE, &one(CONTENT_TYPE_JSON));
+    set(
+        &headers,
+        crate::contract::header::CONTENT_TYPE,
+        &one(CONTENT_TYPE_JSON),
+    );
     for (name, value) in &response.headers {
         set(&headers, name, &one(value));
     }
@@ -190,7 +215,9 @@ impl JsStorage {
             _ => method.call0(&self.0),
         }
         .map_err(|error| classify(&error))?;
-        JsFuture::from(Promise::resolve(&result)).await.map_err(|error| classify(&error))
+        JsFuture::from(Promise::resolve(&result))
+            .await
+            .map_err(|error| classify(&error))
     }
 }
 
@@ -213,7 +240,11 @@ fn parse_json(json: &str) -> Result<JsValue, StorageError> {
 fn ttl_options(ttl_seconds: Option<u64>) -> Option<JsValue> {
     let ttl = ttl_seconds?;
     let options: JsValue = Object::new().into();
-    let _ = Reflect::set(&options, &JsValue::from_str("ttlSeconds"), &JsValue::from(ttl as f64));
+    let _ = Reflect::set(
+        &options,
+        &JsValue::from_str("ttlSeconds"),
+        &JsValue::from(ttl as f64),
+    );
     Some(options)
 }
 
@@ -238,7 +269,12 @@ impl Storage for JsStorage {
         Ok(())
     }
 
-    async fn set_if_absent(&self, key: &str, json: &str, ttl: Option<u64>) -> Result<bool, StorageError> {
+    async fn set_if_absent(
+        &self,
+        key: &str,
+        json: &str,
+        ttl: Option<u64>,
+    ) -> Result<bool, StorageError> {
         if self.method("setIfAbsent").is_none() {
             // A minimal storage without compare-and-set: check, then write. Not atomic.
             if self.get(key).await?.is_some() {
