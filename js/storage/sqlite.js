@@ -15,6 +15,9 @@ const SYNCHRONOUS_NAMES = ['OFF', 'NORMAL', 'FULL', 'EXTRA'];
 /** The path better-sqlite3 reads as a private in-memory database. */
 const IN_MEMORY_PATH = ':memory:';
 
+/** The statements a read-only store prepares. */
+const READ_STATEMENTS = new Set(['get', 'list']);
+
 const SCHEMA = `
   CREATE TABLE IF NOT EXISTS kv (
     key TEXT PRIMARY KEY,
@@ -50,21 +53,30 @@ const SQL = {
 /**
  * A store in the SQLite file at `path` (created, with its folder, when missing).
  * @param {string} path
- * @param {{ now?: () => number }} [options] `now` replaces the clock (milliseconds), for tests.
+ * @param {{ now?: () => number, readonly?: boolean }} [options] `now` replaces the clock
+ *   (milliseconds), for tests; `readonly` opens an existing file for reading only.
  * @returns {SqliteStorage}
  */
-export function sqliteStorage(path, { now = Date.now } = {}) {
-  if (path !== IN_MEMORY_PATH) mkdirSync(dirname(path), { recursive: true });
-  const db = new Database(path);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = FULL');
+export function sqliteStorage(path, { now = Date.now, readonly = false } = {}) {
+  if (!readonly && path !== IN_MEMORY_PATH) mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path, { readonly, fileMustExist: readonly });
   db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
-  db.exec(SCHEMA);
+  if (!readonly) {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.exec(SCHEMA);
+  }
 
-  const statements = Object.fromEntries(
-    Object.entries(SQL).map(([name, sql]) => [name, db.prepare(sql)]),
-  );
-  statements.sweep.run(now());
+  const refuseWrite = {
+    run() {
+      throw new Error(`the sqlite store at ${path} was opened read-only`);
+    },
+  };
+  const statements = Object.fromEntries(Object.entries(SQL).map(([name, sql]) => [
+    name,
+    readonly && !READ_STATEMENTS.has(name) ? refuseWrite : db.prepare(sql),
+  ]));
+  if (!readonly) statements.sweep.run(now());
 
   let writesSinceSweep = 0;
   const wrote = () => {
