@@ -1,9 +1,16 @@
 // The host-independent shim around the WebAssembly handler: it initialises the module once,
-// turns the compact answer of the wasm edge into the host's response object, holds every
-// request to a deadline, and recovers from a trapped instance.
+// holds every request to a deadline, and recovers from a trapped instance. The storage
+// calls themselves are made by ./driver.js.
+
+import { run, toResponse } from './driver.js';
 
 /** Default time a request may take, well under Forge's 55 s limit for a web trigger. */
 export const DEFAULT_DEADLINE_MS = 10_000;
+/** The watchdog looks at requests in flight this many times per deadline... */
+const SWEEPS_PER_DEADLINE = 10;
+/** ...but not more often than this, nor less often than that. */
+const MIN_SWEEP_MS = 5;
+const MAX_SWEEP_MS = 1000;
 /** Seconds a caller is asked to wait after a timeout. */
 const RETRY_AFTER_SECONDS = '5';
 /** Header names of the responses the shim itself writes. */
@@ -17,8 +24,10 @@ const TIMEOUT_BODY = JSON.stringify({
   error: 'Storage did not answer in time: the asset may not have been registered; '
     + 'retry with the same Idempotency-Key',
 });
-/** Marks a deadline that passed. */
-const TIMED_OUT = Symbol('timed out');
+/** A request whose storage never answers is forgotten this long after its deadline. */
+const ABANDON_AFTER_MS = 60_000;
+/** Longest method name copied into a log line. */
+const MAX_LOGGED_METHOD = 16;
 
 /**
  * Builds `createHandler` for one wasm-bindgen glue module and one way to get the compiled
@@ -65,20 +74,31 @@ export function makeCreateHandler(glue, loadModule) {
     let webhook = new glue.Webhook(config);
     let madeIn = generation;
 
-    const answer = async (request) => {
+    const watchdog = new Watchdog();
+
+    const answer = (request) => new Promise((resolve) => {
       if (madeIn !== generation) {
         webhook = new glue.Webhook(config);
         madeIn = generation;
       }
-      try {
-        const compact = await withDeadline(webhook.handle(request, storage), deadlineMs);
-        return compact === TIMED_OUT ? timeoutResponse() : fromCompact(compact);
-      } catch (error) {
-        // A trap leaves the instance in an unknown state: start a fresh one for the next call.
-        if (error instanceof WebAssembly.RuntimeError) reset();
-        return internalError();
-      }
-    };
+      const current = webhook;
+      const ticket = watchdog.watch(deadlineMs, resolve, () => {
+        // The storage call is left to finish, so that a write which lands late still records
+        // its idempotency key; a call that never answers is forgotten after a while.
+        watchdog.later(ABANDON_AFTER_MS, () => {
+          if (ticket.exchange !== undefined) current.abandon(ticket.exchange);
+        });
+        return timeoutResponse();
+      });
+      run(current, request, storage, ticket).then(
+        (step) => watchdog.settle(ticket, toResponse(step)),
+        (error) => {
+          // A trap leaves the instance in an unknown state: start a fresh one for the next call.
+          if (error instanceof WebAssembly.RuntimeError) reset();
+          watchdog.settle(ticket, internalError());
+        },
+      );
+    });
 
     if (typeof log !== 'function') return answer;
     return async (request) => {
@@ -87,7 +107,8 @@ export function makeCreateHandler(glue, loadModule) {
       log({
         time: new Date().toISOString(),
         requestId: crypto.randomUUID(),
-        method: request?.method,
+        method: typeof request?.method === 'string'
+          ? request.method.slice(0, MAX_LOGGED_METHOD) : undefined,
         statusCode: response.statusCode,
         assetId: response.assetId,
         durationMs: Math.round((performance.now() - started) * 1000) / 1000,
@@ -97,27 +118,72 @@ export function makeCreateHandler(glue, loadModule) {
   };
 }
 
-/** Resolves to the promise's value, or to TIMED_OUT once `ms` have passed. */
-function withDeadline(promise, ms) {
-  let timer;
-  const deadline = new Promise((resolve) => {
-    timer = setTimeout(resolve, ms, TIMED_OUT);
-  });
-  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
-}
+/**
+ * Holds requests to their deadlines with one interval timer for all of them, rather than a
+ * timer per request: a per-request timer costs more than the rest of the shim together.
+ * A deadline may pass up to a tenth of itself late.
+ */
+class Watchdog {
+  constructor() {
+    /** @type {Set<{ due: number, resolve: Function, onTimeout: Function, settled: boolean }>} */
+    this.tickets = new Set();
+    /** @type {Array<{ due: number, action: Function }>} */
+    this.chores = [];
+    this.timer = null;
+    this.periodMs = Infinity;
+  }
 
-/** `[statusCode, body, assetId, name, value, …]` → the web trigger response. */
-function fromCompact(compact) {
-  const headers = { [CONTENT_TYPE]: [JSON_TYPE] };
-  for (let i = 3; i < compact.length; i += 2) headers[compact[i]] = [compact[i + 1]];
-  const response = { statusCode: compact[0], headers, body: compact[1] };
-  if (compact[2] !== undefined) hideAssetId(response, compact[2]);
-  return response;
-}
+  /** Watches one request; `onTimeout` returns the answer to give when it runs late. */
+  watch(deadlineMs, resolve, onTimeout) {
+    const ticket = { due: performance.now() + deadlineMs, resolve, onTimeout, settled: false };
+    this.tickets.add(ticket);
+    this.arm(deadlineMs);
+    return ticket;
+  }
 
-/** The asset id rides along for log lines without becoming part of the serialised answer. */
-function hideAssetId(response, assetId) {
-  Object.defineProperty(response, 'assetId', { value: assetId, enumerable: false });
+  /** Answers a request, once. */
+  settle(ticket, response) {
+    if (ticket.settled) return;
+    ticket.settled = true;
+    this.tickets.delete(ticket);
+    ticket.resolve(response);
+  }
+
+  /** Runs `action` after `delayMs`, on the same timer. */
+  later(delayMs, action) {
+    this.chores.push({ due: performance.now() + delayMs, action });
+    this.arm(delayMs);
+  }
+
+  arm(windowMs) {
+    const periodMs = Math.min(MAX_SWEEP_MS, Math.max(MIN_SWEEP_MS, windowMs / SWEEPS_PER_DEADLINE));
+    if (this.timer !== null && periodMs >= this.periodMs) {
+      // A request in flight keeps the process alive, as a pending timer would.
+      if (this.tickets.size > 0) this.timer.ref?.();
+      return;
+    }
+    if (this.timer !== null) clearInterval(this.timer);
+    this.periodMs = periodMs;
+    this.timer = setInterval(() => this.sweep(), periodMs);
+  }
+
+  sweep() {
+    const now = performance.now();
+    for (const ticket of this.tickets) {
+      if (ticket.due <= now) this.settle(ticket, ticket.onTimeout());
+    }
+    const due = this.chores.filter((chore) => chore.due <= now);
+    this.chores = this.chores.filter((chore) => chore.due > now);
+    for (const chore of due) chore.action();
+    if (this.tickets.size === 0 && this.chores.length === 0) {
+      clearInterval(this.timer);
+      this.timer = null;
+      this.periodMs = Infinity;
+    } else if (this.tickets.size === 0) {
+      // Only clean-up is left: it must not keep a process alive on its own.
+      this.timer.unref?.();
+    }
+  }
 }
 
 function internalError() {

@@ -10,13 +10,13 @@ step() { printf '\n=== %s\n' "$*"; }
 step "format and lints"
 cargo fmt --check
 cargo clippy --quiet --all-targets -- -D warnings
-cargo clippy --quiet --target wasm32-unknown-unknown --lib --features test-panic -- -D warnings
+cargo clippy --quiet --target wasm32-unknown-unknown --all-targets --features test-panic -- -D warnings
 
 step "Rust core, natively (unit, contract and property tests)"
 cargo test --quiet
 
 step "wasm boundary, in Node (wasm-bindgen-test)"
-cargo test --quiet --target wasm32-unknown-unknown --features test-panic --test wasm
+cargo test --target wasm32-unknown-unknown --features test-panic --test wasm
 
 step "test build of the wasm, with the deliberate-panic export"
 FEATURES=test-panic bash scripts/build.sh

@@ -3,18 +3,19 @@
 use crate::contract::{BRAND_COMPLIANCE_PENDING, DEFAULT_UPLOADED_BY, SOURCE_WEBHOOK};
 use crate::mime::asset_type;
 use crate::validate::AssetInput;
-use serde::Serialize;
+use crate::write::Object;
+
+/// Room for a typical record besides its URLs, so that writing it rarely reallocates.
+const RECORD_CAPACITY: usize = 320;
 
 /// An asset as stored under `asset:<id>`: exactly these fields, in this order.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Asset {
     /// `asset_…`.
     pub id: String,
     /// File name.
     pub name: String,
     /// Asset type derived from the MIME type.
-    #[serde(rename = "type")]
     pub asset_type: &'static str,
     /// MIME type, trimmed and lowercased.
     pub mime_type: String,
@@ -64,22 +65,33 @@ impl Asset {
         }
     }
 
+    /// The record as JSON, as stored and as sent back in the 201.
+    pub fn to_json(&self) -> String {
+        let mut out = String::with_capacity(RECORD_CAPACITY + self.cdn_url.len() * 2);
+        let mut object = Object::open(&mut out);
+        object
+            .string("id", &self.id)
+            .string("name", &self.name)
+            .string("type", self.asset_type)
+            .string("mimeType", &self.mime_type)
+            .number("sizeBytes", self.size_bytes)
+            .string("cdnUrl", &self.cdn_url)
+            .string("thumbnailUrl", &self.thumbnail_url)
+            .strings("tags", &self.tags)
+            .string_or_null("campaignId", self.campaign_id.as_deref())
+            .string("uploadedBy", &self.uploaded_by)
+            .string("uploadedAt", &self.uploaded_at)
+            .boolean("approved", self.approved)
+            .string("brandCompliance", self.brand_compliance)
+            .string("source", self.source);
+        object.close();
+        out
+    }
+
     /// The storage key of this asset.
     pub fn key(&self) -> String {
         let mut key = String::from(crate::contract::ASSET_KEY_PREFIX);
         key.push_str(&self.id);
         key
     }
-}
-
-/// The body of a 201: `{"success":true,"assetId":…,"asset":{…}}`.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Created<'a> {
-    /// Always true.
-    pub success: bool,
-    /// The new asset's id.
-    pub asset_id: &'a str,
-    /// The stored record.
-    pub asset: &'a Asset,
 }

@@ -8,6 +8,8 @@
 pub const MAX_BODY_BYTES: usize = 256 * 1024;
 /// Deepest nesting of arrays and objects accepted in a body.
 pub const MAX_JSON_DEPTH: usize = 32;
+/// Most members in one JSON object of a body; an asset has ten fields.
+pub const MAX_OBJECT_MEMBERS: usize = 256;
 /// Longest asset name, in characters (Unicode scalar values).
 pub const MAX_NAME_CHARS: usize = 255;
 /// Longest `cdnUrl` or `thumbnailUrl`, in bytes.
@@ -30,7 +32,7 @@ pub const MAX_IDEMPOTENCY_KEY_BYTES: usize = 255;
 pub const IDEMPOTENCY_TTL_SECONDS: u64 = 24 * 60 * 60;
 /// How long a request may hold an idempotency key before a retry may take it over. Longer
 /// than the JavaScript shim's deadline, so a live request is never overtaken.
-pub const IDEMPOTENCY_LEASE_MS: f64 = 60_000.0;
+pub const IDEMPOTENCY_LEASE_MS: u64 = 60_000;
 /// How far a signed request's timestamp may be from now, in seconds.
 pub const SIGNATURE_TOLERANCE_SECONDS: i64 = 5 * 60;
 /// Seconds a rate-limited caller is asked to wait.

@@ -3,10 +3,9 @@
 
 use crate::contract::{header, message};
 use crate::response::Response;
-use serde::Serialize;
 
 /// Why a field was rejected, as reported in `details`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldError {
     /// The field's name in the request body.
     pub field: &'static str,
@@ -87,11 +86,7 @@ impl Error {
             Error::InvalidJson => message::INVALID_JSON.into(),
             Error::InvalidSecret => message::INVALID_SECRET.into(),
             Error::InvalidSignature => message::INVALID_SIGNATURE.into(),
-            Error::MissingFields(names) => {
-                let mut text = String::from(message::MISSING_FIELDS);
-                text.push_str(&names.join(", "));
-                text
-            }
+            Error::MissingFields(names) => list(message::MISSING_FIELDS, names),
             Error::InvalidFields(details) => invalid_fields_message(details),
             Error::InvalidIdempotencyKey => message::INVALID_IDEMPOTENCY_KEY.into(),
             Error::IdempotencyKeyReused => message::IDEMPOTENCY_KEY_REUSED.into(),
@@ -133,12 +128,23 @@ fn invalid_fields_message(details: &[FieldError]) -> String {
             names.push(detail.field);
         }
     }
-    let mut text = String::from(if names.len() == 1 {
+    let head = if names.len() == 1 {
         "Invalid field: "
     } else {
         "Invalid fields: "
-    });
-    text.push_str(&names.join(", "));
+    };
+    list(head, &names)
+}
+
+/// `head` followed by the names, comma-separated.
+fn list(head: &str, names: &[&str]) -> String {
+    let mut text = String::from(head);
+    for (i, name) in names.iter().enumerate() {
+        if i > 0 {
+            text.push_str(", ");
+        }
+        text.push_str(name);
+    }
     text
 }
 

@@ -13,7 +13,7 @@ const ALPHABET: &[u8; 32] = b"0123456789abcdefghjkmnpqrstvwxyz";
 /// Random bytes per id: 80 bits.
 const RANDOM_BYTES: usize = 10;
 /// Ids' worth of randomness fetched per call to the system's generator.
-const POOL_IDS: usize = 32;
+const POOL_IDS: usize = 256;
 /// Characters encoding the time: 50 bits, the top two always zero.
 const TIME_CHARS: usize = 10;
 /// Characters encoding the sequence: 15 bits.

@@ -11,12 +11,12 @@ use crate::contract::{
 };
 use crate::error::Error;
 use crate::json::Json;
-use crate::response::{to_json, Response};
-use serde::Serialize;
+use crate::response::Response;
+use crate::write::Object;
 use sha2::{Digest, Sha256};
 
 /// Milliseconds an idempotency record lives.
-const TTL_MS: f64 = IDEMPOTENCY_TTL_SECONDS as f64 * 1000.0;
+const TTL_MS: u64 = IDEMPOTENCY_TTL_SECONDS * 1000;
 /// `state` of a record whose request is still running.
 const STATE_PENDING: &str = "pending";
 /// `state` of a record that holds the finished response.
@@ -57,13 +57,47 @@ pub fn fingerprint(body: &Json) -> String {
     let mut hasher = Sha256::new();
     if let Json::Object(members) = body {
         for (key, value) in members.iter().filter(|(k, _)| k != field::SECRET) {
-            hasher.update(to_json(key).as_bytes());
-            hasher.update(b":");
-            hasher.update(to_json(value).as_bytes());
-            hasher.update(b",");
+            feed_str(&mut hasher, key);
+            feed(&mut hasher, value);
         }
     }
     hex(&hasher.finalize())
+}
+
+/// Feeds a value to the hash unambiguously: a type tag, then length-prefixed content.
+fn feed(hasher: &mut Sha256, value: &Json) {
+    match value {
+        Json::Null => hasher.update(b"n"),
+        Json::Bool(b) => hasher.update(if *b { b"t" } else { b"f" }),
+        Json::Number(n) => {
+            hasher.update(b"d");
+            // -0 and 0 are one number in JSON.
+            let n = if *n == 0.0 { 0.0_f64 } else { *n };
+            hasher.update(n.to_bits().to_be_bytes());
+        }
+        Json::String(s) => {
+            hasher.update(b"s");
+            feed_str(hasher, s);
+        }
+        Json::Array(items) => {
+            hasher.update(b"a");
+            hasher.update((items.len() as u64).to_be_bytes());
+            items.iter().for_each(|item| feed(hasher, item));
+        }
+        Json::Object(members) => {
+            hasher.update(b"o");
+            hasher.update((members.len() as u64).to_be_bytes());
+            for (key, item) in members {
+                feed_str(hasher, key);
+                feed(hasher, item);
+            }
+        }
+    }
+}
+
+fn feed_str(hasher: &mut Sha256, text: &str) {
+    hasher.update((text.len() as u64).to_be_bytes());
+    hasher.update(text.as_bytes());
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -77,25 +111,21 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 /// A stored idempotency record.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Record {
     /// `pending` or `done`.
     pub state: &'static str,
     /// The payload's fingerprint.
     pub fingerprint: String,
     /// When the key was taken, in ms since the epoch.
-    pub created_at: f64,
+    pub created_at: u64,
     /// When the record stops counting, in ms since the epoch.
-    pub expires_at: f64,
+    pub expires_at: u64,
     /// The finished response's status (done records only).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status_code: Option<u16>,
     /// The finished response's body (done records only).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
     /// The asset the finished response registered, if one.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub asset_id: Option<String>,
 }
 
@@ -112,12 +142,12 @@ pub enum Decision {
 
 impl Record {
     /// A record that holds the key while the request runs.
-    pub fn pending(fingerprint: &str, now_ms: f64) -> Self {
+    pub fn pending(fingerprint: &str, now_ms: u64) -> Self {
         Self {
             state: STATE_PENDING,
             fingerprint: fingerprint.to_owned(),
             created_at: now_ms,
-            expires_at: now_ms + TTL_MS,
+            expires_at: now_ms.saturating_add(TTL_MS),
             status_code: None,
             body: None,
             asset_id: None,
@@ -125,7 +155,7 @@ impl Record {
     }
 
     /// A record that holds a finished response.
-    pub fn done(fingerprint: &str, now_ms: f64, response: &Response) -> Self {
+    pub fn done(fingerprint: &str, now_ms: u64, response: &Response) -> Self {
         Self {
             state: STATE_DONE,
             status_code: Some(response.status),
@@ -137,7 +167,24 @@ impl Record {
 
     /// The record as JSON text.
     pub fn to_json(&self) -> String {
-        to_json(self)
+        let mut out = String::with_capacity(160 + self.body.as_ref().map_or(0, String::len));
+        let mut object = Object::open(&mut out);
+        object
+            .string("state", self.state)
+            .string("fingerprint", &self.fingerprint)
+            .number("createdAt", self.created_at)
+            .number("expiresAt", self.expires_at);
+        if let Some(status) = self.status_code {
+            object.number("statusCode", u64::from(status));
+        }
+        if let Some(body) = &self.body {
+            object.string("body", body);
+        }
+        if let Some(asset_id) = &self.asset_id {
+            object.string("assetId", asset_id);
+        }
+        object.close();
+        out
     }
 
     /// Reads a stored record; `None` when it is not one.
@@ -149,11 +196,11 @@ impl Record {
             _ => return None,
         };
         let number = |name| match value.get(name) {
-            Some(Json::Number(n)) => Some(*n),
+            Some(Json::Number(n)) if *n >= 0.0 => Some(*n as u64),
             _ => None,
         };
         let string = |name| match value.get(name) {
-            Some(Json::String(s)) => Some(s.clone()),
+            Some(Json::String(s)) => Some(s.to_string()),
             _ => None,
         };
         let status_code = number("statusCode").map(|n| n as u16);
@@ -173,7 +220,7 @@ impl Record {
     }
 
     /// What a request with `fingerprint` at `now_ms` does with this record.
-    pub fn decide(&self, fingerprint: &str, now_ms: f64) -> Decision {
+    pub fn decide(&self, fingerprint: &str, now_ms: u64) -> Decision {
         if self.expires_at <= now_ms {
             return Decision::TakeOver;
         }
@@ -187,7 +234,9 @@ impl Record {
                 response.mark_replayed();
                 Decision::Replay(response)
             }
-            _ if now_ms - self.created_at > IDEMPOTENCY_LEASE_MS => Decision::TakeOver,
+            _ if now_ms.saturating_sub(self.created_at) > IDEMPOTENCY_LEASE_MS => {
+                Decision::TakeOver
+            }
             _ => Decision::Refuse(Error::IdempotencyInFlight),
         }
     }
@@ -231,31 +280,31 @@ mod tests {
 
     #[test]
     fn fingerprint_ignores_the_secret() {
-        let a = crate::json::parse(r#"{"name":"a","secret":"one"}"#).unwrap();
-        let b = crate::json::parse(r#"{ "name" : "a", "secret":"two" }"#).unwrap();
-        let c = crate::json::parse(r#"{"name":"b","secret":"one"}"#).unwrap();
+        let a = crate::json::parse(r#"{"name":"a","secret":"one","n":-0}"#).unwrap();
+        let b = crate::json::parse(r#"{ "name" : "a", "secret":"two", "n": 0.0 }"#).unwrap();
+        let c = crate::json::parse(r#"{"name":"b","secret":"one","n":0}"#).unwrap();
         assert_eq!(fingerprint(&a), fingerprint(&b));
         assert_ne!(fingerprint(&a), fingerprint(&c));
     }
 
     #[test]
     fn records_round_trip_and_decide() {
-        let done = Record::done("fp", 1000.0, &Response::json(201, "{}".into()));
+        let done = Record::done("fp", 1000, &Response::json(201, "{}".into()));
         let parsed = Record::parse(&done.to_json()).unwrap();
         assert_eq!(parsed, done);
-        assert!(matches!(parsed.decide("fp", 2000.0), Decision::Replay(r) if r.status == 201));
+        assert!(matches!(parsed.decide("fp", 2000), Decision::Replay(r) if r.status == 201));
         assert_eq!(
-            parsed.decide("other", 2000.0),
+            parsed.decide("other", 2000),
             Decision::Refuse(Error::IdempotencyKeyReused)
         );
-        assert_eq!(parsed.decide("fp", 1000.0 + TTL_MS), Decision::TakeOver);
-        let pending = Record::pending("fp", 1000.0);
+        assert_eq!(parsed.decide("fp", 1000 + TTL_MS), Decision::TakeOver);
+        let pending = Record::pending("fp", 1000);
         assert_eq!(
-            pending.decide("fp", 2000.0),
+            pending.decide("fp", 2000),
             Decision::Refuse(Error::IdempotencyInFlight)
         );
         assert_eq!(
-            pending.decide("fp", 1001.0 + IDEMPOTENCY_LEASE_MS),
+            pending.decide("fp", 1001 + IDEMPOTENCY_LEASE_MS),
             Decision::TakeOver
         );
         assert!(Record::parse("{}").is_none());

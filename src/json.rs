@@ -3,17 +3,21 @@
 //!
 //! `serde_json::Value` keeps the last of two equal keys silently, which would let a body say
 //! one thing to a proxy and another to us; this tree keeps every member and refuses
-//! duplicates while it parses.
+//! duplicates while it parses. Objects hold at most
+//! [`MAX_OBJECT_MEMBERS`](crate::contract::MAX_OBJECT_MEMBERS) members, which keeps the
+//! pairwise duplicate check cheap.
 
-use crate::contract::MAX_JSON_DEPTH;
+use crate::contract::{MAX_JSON_DEPTH, MAX_OBJECT_MEMBERS};
 use crate::error::Error;
-use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
-use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
+use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use std::borrow::Cow;
+use std::cell::Cell;
 use std::fmt;
 
-/// A parsed JSON value. Objects keep their members in the order received.
+/// A parsed JSON value. Strings without escapes borrow from the text they were parsed from.
+/// Objects keep their members in the order received.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Json {
+pub enum Json<'a> {
     /// `null`.
     Null,
     /// `true` or `false`.
@@ -21,16 +25,16 @@ pub enum Json {
     /// Any number; integers beyond 2^53 lose precision, as they do in JavaScript.
     Number(f64),
     /// A string.
-    String(String),
+    String(Cow<'a, str>),
     /// An array.
-    Array(Vec<Json>),
+    Array(Vec<Json<'a>>),
     /// An object, members in the order received, no key twice.
-    Object(Vec<(String, Json)>),
+    Object(Vec<(Cow<'a, str>, Json<'a>)>),
 }
 
-impl Json {
+impl<'a> Json<'a> {
     /// The member `key` of an object; `None` for a missing key or a non-object.
-    pub fn get(&self, key: &str) -> Option<&Json> {
+    pub fn get(&self, key: &str) -> Option<&Json<'a>> {
         match self {
             Json::Object(members) => members.iter().find(|(k, _)| k == key).map(|(_, v)| v),
             _ => None,
@@ -51,145 +55,157 @@ impl Json {
 }
 
 /// Parses a request body into a JSON object. A leading UTF-8 byte order mark is skipped.
-pub fn parse_object(body: &str) -> Result<Json, Error> {
+pub fn parse_object(body: &str) -> Result<Json<'_>, Error> {
     let text = body.strip_prefix('\u{feff}').unwrap_or(body);
-    let mut deserializer = serde_json::Deserializer::from_str(text);
-    let value = Seed { depth: 0 }
-        .deserialize(&mut deserializer)
-        .map_err(|_| Error::InvalidJson)?;
-    deserializer.end().map_err(|_| Error::InvalidJson)?;
-    match value {
-        Json::Object(_) => Ok(value),
+    match parse(text) {
+        Some(value @ Json::Object(_)) => Ok(value),
         _ => Err(Error::InvalidJson),
     }
 }
 
-/// Parses any JSON text with the same rules (used for stored records).
-pub fn parse(text: &str) -> Option<Json> {
+/// Parses any JSON text with the same rules (also used for stored records).
+pub fn parse(text: &str) -> Option<Json<'_>> {
+    let refused = Cell::new(false);
     let mut deserializer = serde_json::Deserializer::from_str(text);
-    let value = Seed { depth: 0 }.deserialize(&mut deserializer).ok()?;
+    let value = Seed {
+        depth: 0,
+        refused: &refused,
+    }
+    .deserialize(&mut deserializer)
+    .ok()?;
     deserializer.end().ok()?;
-    Some(value)
+    (!refused.get()).then_some(value)
 }
 
-struct Seed {
+/// Builds a [`Json`] while checking the rules. A broken rule is recorded in `refused` and the
+/// rest is skipped rather than raised as a serde error: serde's custom errors would link
+/// string formatting into the WebAssembly module for a message nobody reads.
+#[derive(Clone, Copy)]
+struct Seed<'a> {
     depth: usize,
+    refused: &'a Cell<bool>,
 }
 
-impl<'de> DeserializeSeed<'de> for Seed {
-    type Value = Json;
+impl<'de> DeserializeSeed<'de> for Seed<'_> {
+    type Value = Json<'de>;
 
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Json, D::Error> {
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Json<'de>, D::Error> {
         deserializer.deserialize_any(self)
     }
 }
 
-impl Seed {
-    fn nested<E: de::Error>(&self) -> Result<Seed, E> {
+impl Seed<'_> {
+    /// The seed for the members of a nested array or object, or `None` when it is too deep.
+    fn nested(self) -> Option<Self> {
         if self.depth >= MAX_JSON_DEPTH {
-            return Err(E::custom("nesting too deep"));
+            self.refused.set(true);
+            return None;
         }
-        Ok(Seed {
+        Some(Seed {
             depth: self.depth + 1,
+            ..self
         })
     }
 }
 
-impl<'de> Visitor<'de> for Seed {
-    type Value = Json;
+impl<'de> Visitor<'de> for Seed<'_> {
+    type Value = Json<'de>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a JSON value")
     }
 
-    fn visit_unit<E>(self) -> Result<Json, E> {
+    fn visit_unit<E>(self) -> Result<Json<'de>, E> {
         Ok(Json::Null)
     }
 
-    fn visit_bool<E>(self, v: bool) -> Result<Json, E> {
+    fn visit_bool<E>(self, v: bool) -> Result<Json<'de>, E> {
         Ok(Json::Bool(v))
     }
 
-    fn visit_i64<E>(self, v: i64) -> Result<Json, E> {
+    fn visit_i64<E>(self, v: i64) -> Result<Json<'de>, E> {
         Ok(Json::Number(v as f64))
     }
 
-    fn visit_u64<E>(self, v: u64) -> Result<Json, E> {
+    fn visit_u64<E>(self, v: u64) -> Result<Json<'de>, E> {
         Ok(Json::Number(v as f64))
     }
 
-    fn visit_f64<E>(self, v: f64) -> Result<Json, E> {
+    fn visit_f64<E>(self, v: f64) -> Result<Json<'de>, E> {
         Ok(Json::Number(v))
     }
 
-    fn visit_str<E>(self, v: &str) -> Result<Json, E> {
-        Ok(Json::String(v.to_owned()))
+    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Json<'de>, E> {
+        Ok(Json::String(Cow::Borrowed(v)))
     }
 
-    fn visit_string<E>(self, v: String) -> Result<Json, E> {
-        Ok(Json::String(v))
+    fn visit_str<E>(self, v: &str) -> Result<Json<'de>, E> {
+        Ok(Json::String(Cow::Owned(v.to_owned())))
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Json, A::Error> {
-        let child = self.nested()?;
+    fn visit_string<E>(self, v: String) -> Result<Json<'de>, E> {
+        Ok(Json::String(Cow::Owned(v)))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Json<'de>, A::Error> {
+        let Some(child) = self.nested() else {
+            while seq.next_element::<IgnoredAny>()?.is_some() {}
+            return Ok(Json::Null);
+        };
         let mut items = Vec::new();
-        while let Some(item) = seq.next_element_seed(Seed { depth: child.depth })? {
+        while let Some(item) = seq.next_element_seed(child)? {
             items.push(item);
         }
         Ok(Json::Array(items))
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Json, A::Error> {
-        let child = self.nested()?;
-        let mut members: Vec<(String, Json)> = Vec::new();
-        while let Some(key) = map.next_key::<String>()? {
-            let value = map.next_value_seed(Seed { depth: child.depth })?;
-            members.push((key, value));
-        }
-        if has_duplicate_key(&members) {
-            return Err(de::Error::custom("duplicate key"));
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Json<'de>, A::Error> {
+        let Some(child) = self.nested() else {
+            while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+            return Ok(Json::Null);
+        };
+        let mut members: Vec<(Cow<'de, str>, Json<'de>)> = Vec::new();
+        while let Some(key) = map.next_key_seed(KeySeed)? {
+            let value = map.next_value_seed(child)?;
+            if members.len() == MAX_OBJECT_MEMBERS || members.iter().any(|(k, _)| *k == key) {
+                self.refused.set(true);
+            } else {
+                members.push((key, value));
+            }
         }
         Ok(Json::Object(members))
     }
 }
 
-/// Small objects are checked pairwise; large ones by sorting, so a hostile body with
-/// thousands of keys costs O(n log n), not O(n²).
-fn has_duplicate_key(members: &[(String, Json)]) -> bool {
-    const PAIRWISE_LIMIT: usize = 16;
-    if members.len() <= PAIRWISE_LIMIT {
-        return members
-            .iter()
-            .enumerate()
-            .any(|(i, (key, _))| members[..i].iter().any(|(other, _)| other == key));
+/// Object keys, read as strings without serde's generic `String` visitor (whose type errors
+/// format messages).
+struct KeySeed;
+
+impl<'de> DeserializeSeed<'de> for KeySeed {
+    type Value = Cow<'de, str>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_str(self)
     }
-    let mut keys: Vec<&str> = members.iter().map(|(k, _)| k.as_str()).collect();
-    keys.sort_unstable();
-    keys.windows(2).any(|pair| pair[0] == pair[1])
 }
 
-impl Serialize for Json {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Json::Null => serializer.serialize_unit(),
-            Json::Bool(b) => serializer.serialize_bool(*b),
-            Json::Number(n) => serializer.serialize_f64(*n),
-            Json::String(s) => serializer.serialize_str(s),
-            Json::Array(items) => {
-                let mut seq = serializer.serialize_seq(Some(items.len()))?;
-                for item in items {
-                    seq.serialize_element(item)?;
-                }
-                seq.end()
-            }
-            Json::Object(members) => {
-                let mut map = serializer.serialize_map(Some(members.len()))?;
-                for (key, value) in members {
-                    map.serialize_entry(key, value)?;
-                }
-                map.end()
-            }
-        }
+impl<'de> Visitor<'de> for KeySeed {
+    type Value = Cow<'de, str>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object key")
+    }
+
+    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
+        Ok(Cow::Borrowed(v))
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(Cow::Owned(v.to_owned()))
+    }
+
+    fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
+        Ok(Cow::Owned(v))
     }
 }
 
@@ -234,6 +250,19 @@ mod tests {
         body.push_str("\"k7\":0}");
         assert_eq!(parse_object(&body), Err(Error::InvalidJson));
         assert!(parse_object(&body.replace("\"k7\":0}", "\"k99\":0}")).is_ok());
+    }
+
+    #[test]
+    fn bounds_object_members() {
+        let members = |n: usize| {
+            let inner: Vec<String> = (0..n).map(|i| format!("\"k{i}\":0")).collect();
+            format!("{{\"x\":{{{}}}}}", inner.join(","))
+        };
+        assert!(parse_object(&members(MAX_OBJECT_MEMBERS)).is_ok());
+        assert_eq!(
+            parse_object(&members(MAX_OBJECT_MEMBERS + 1)),
+            Err(Error::InvalidJson)
+        );
     }
 
     #[test]

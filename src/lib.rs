@@ -12,7 +12,8 @@
 //! - [`auth`], [`signature`]: shared secrets and Standard Webhooks signatures;
 //! - [`idempotency`]: safe retries;
 //! - [`asset`], [`id`], [`time`], [`batch`]: the stored record and the success bodies;
-//! - [`error`], [`response`], [`contract`]: the one error type, the response, the constants.
+//! - [`error`], [`response`], [`write`], [`contract`]: the one error type, the response, JSON
+//!   output, the constants.
 //!
 //! The WebAssembly edge ([`wasm`], built only for `wasm32`) converts JavaScript values and
 //! forwards; the host injects storage as an object with `get`, `set`, `delete`,
@@ -40,6 +41,7 @@ pub mod text;
 pub mod time;
 pub mod url;
 pub mod validate;
+pub mod write;
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;

@@ -2,7 +2,6 @@
 
 use crate::contract::header;
 use crate::error::FieldError;
-use serde::Serialize;
 
 /// A finished HTTP answer. Every body is JSON.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -15,13 +14,6 @@ pub struct Response {
     pub body: String,
     /// The asset registered by this request, for the host's log line.
     pub asset_id: Option<String>,
-}
-
-#[derive(Serialize)]
-struct ErrorBody<'a> {
-    error: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    details: Option<&'a [FieldError]>,
 }
 
 impl Response {
@@ -37,13 +29,7 @@ impl Response {
 
     /// `{"error": message, "details": [...]}`.
     pub fn error(status: u16, message: &str, details: Option<&[FieldError]>) -> Self {
-        Self::json(
-            status,
-            to_json(&ErrorBody {
-                error: message,
-                details,
-            }),
-        )
+        Self::json(status, crate::batch::error_body(message, details))
     }
 
     /// Adds a header to the response.
@@ -63,10 +49,4 @@ impl Response {
     pub fn mark_replayed(&mut self) {
         self.add_header(header::IDEMPOTENT_REPLAYED, "true");
     }
-}
-
-/// Serialises a value that cannot fail to serialise (plain structs of strings and numbers).
-pub fn to_json<T: Serialize + ?Sized>(value: &T) -> String {
-    // Serialising these types never fails: no maps with non-string keys, no custom impls.
-    serde_json::to_string(value).unwrap_or_default()
 }

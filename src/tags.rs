@@ -3,13 +3,13 @@
 
 use crate::text::Normalizer;
 
-/// The canonical form of one tag. Lowercasing can decompose characters, so NFC comes last.
+/// The canonical form of one tag: trimmed, lowercased, NFC. ASCII stays in Rust.
 pub fn normalise_tag(tag: &str, normalizer: &impl Normalizer) -> String {
     let trimmed = tag.trim();
     if trimmed.is_ascii() {
         return trimmed.to_ascii_lowercase();
     }
-    normalizer.nfc(&trimmed.to_lowercase()).into_owned()
+    normalizer.lowercase_nfc(trimmed)
 }
 
 /// The stored list of tags from the caller's list.

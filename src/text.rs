@@ -1,30 +1,32 @@
 //! Unicode text rules shared by the fields: control characters, lengths and NFC.
 //!
-//! NFC normalisation is injected through [`Normalizer`]: natively it is the
-//! `unicode-normalization` crate; in WebAssembly it is the host's `String.prototype.normalize`,
-//! which every JavaScript engine ships, so the module does not carry its own Unicode tables.
+//! Case folding and NFC for non-ASCII text are injected through [`Normalizer`]: natively they
+//! are the standard library's `to_lowercase` and the `unicode-normalization` crate; in
+//! WebAssembly they are the host's `toLowerCase` and `normalize`, which every JavaScript
+//! engine ships, so the module carries no Unicode tables of its own. Both follow the Unicode
+//! default case conversion and Normalization Form C.
 
-use std::borrow::Cow;
-
-/// Unicode Normalization Form C.
+/// Unicode lowercase followed by Normalization Form C (lowercasing can decompose, so NFC
+/// comes last). Only called for text that is not ASCII.
 pub trait Normalizer {
-    /// `text` in NFC. ASCII text is returned as it is.
-    fn nfc<'a>(&self, text: &'a str) -> Cow<'a, str>;
+    /// `text` lowercased, then in NFC.
+    fn lowercase_nfc(&self, text: &str) -> String;
 }
 
-/// NFC through the `unicode-normalization` crate.
+/// Lowercase through the standard library, NFC through `unicode-normalization`.
 #[cfg(not(target_arch = "wasm32"))]
 #[derive(Debug, Clone, Copy, Default)]
 pub struct NativeNormalizer;
 
 #[cfg(not(target_arch = "wasm32"))]
 impl Normalizer for NativeNormalizer {
-    fn nfc<'a>(&self, text: &'a str) -> Cow<'a, str> {
+    fn lowercase_nfc(&self, text: &str) -> String {
         use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
-        if text.is_ascii() || is_nfc_quick(text.chars()) == IsNormalized::Yes {
-            return Cow::Borrowed(text);
+        let lower = text.to_lowercase();
+        if is_nfc_quick(lower.chars()) == IsNormalized::Yes {
+            return lower;
         }
-        Cow::Owned(text.nfc().collect())
+        lower.nfc().collect()
     }
 }
 

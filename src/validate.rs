@@ -43,7 +43,7 @@ fn is_missing(value: Option<&Json>) -> bool {
 }
 
 /// An optional field that is absent, `null` or empty takes its default.
-fn present(value: Option<&Json>) -> Option<&Json> {
+fn present<'v, 'a>(value: Option<&'v Json<'a>>) -> Option<&'v Json<'a>> {
     if is_missing(value) {
         None
     } else {
@@ -103,7 +103,7 @@ pub fn validate(body: &Json, normalizer: &impl Normalizer) -> Result<AssetInput,
 
 fn string<'a>(field: &'static str, value: Option<&'a Json>) -> Result<&'a str, FieldError> {
     match value {
-        Some(Json::String(s)) => Ok(s),
+        Some(Json::String(s)) => Ok(s.as_ref()),
         Some(other) => Err(FieldError::new(field, must_be("a string", other))),
         None => Err(FieldError::new(field, "is required")),
     }

@@ -1,5 +1,6 @@
 //! The whole contract through the pure core, natively: authentication variants, signing,
 //! idempotency and batches, with the in-memory storage.
+#![cfg(not(target_arch = "wasm32"))]
 
 use clarento_webhook::contract::{IDEMPOTENCY_LEASE_MS, IDEMPOTENCY_TTL_SECONDS, MAX_BATCH_ASSETS};
 use clarento_webhook::id::{is_asset_id, IdGenerator};
@@ -219,7 +220,8 @@ fn a_pending_key_is_409_until_its_lease_runs_out() {
         .unwrap()
         .storage_key();
     let fingerprint = {
-        let parsed = clarento_webhook::json::parse(&seed().to_string()).unwrap();
+        let text = seed().to_string();
+        let parsed = clarento_webhook::json::parse(&text).unwrap();
         clarento_webhook::idempotency::fingerprint(&parsed)
     };
     block_on(clarento_webhook::storage::Storage::set(
@@ -231,7 +233,7 @@ fn a_pending_key_is_409_until_its_lease_runs_out() {
     .unwrap()
     .unwrap();
     assert_eq!(h.send(&with_key(&seed(), "run-2")).0.status, 409);
-    h.now_ms += IDEMPOTENCY_LEASE_MS + 1.0;
+    h.now_ms += IDEMPOTENCY_LEASE_MS as f64 + 1.0;
     assert_eq!(h.send(&with_key(&seed(), "run-2")).0.status, 201);
 }
 

@@ -47,10 +47,14 @@ fn config(secret: &str) -> JsValue {
     js(&format!("{{ secret: {secret:?} }}"))
 }
 
-async fn call(request: JsValue, storage: &JsValue) -> (u32, JsValue, JsValue) {
-    let response = handle_webtrigger(request, config(SECRET), storage.clone())
+async fn settle(promise: Promise) -> JsValue {
+    JsFuture::from(promise)
         .await
-        .unwrap();
+        .expect("handleWebtrigger never rejects")
+}
+
+async fn call(request: JsValue, storage: &JsValue) -> (u32, JsValue, JsValue) {
+    let response = settle(handle_webtrigger(&request, &config(SECRET), storage).unwrap()).await;
     let status = get(&response, "statusCode").as_f64().unwrap() as u32;
     let body = JSON::parse(&get(&response, "body").as_string().unwrap()).unwrap();
     (status, get(&response, "headers"), body)
@@ -113,9 +117,8 @@ async fn odd_requests_are_answered_not_thrown() {
         "{ method: 'POST' }",
         "{ method: 'POST', body: 7 }",
     ] {
-        let response = handle_webtrigger(js(value), config(SECRET), store.clone())
-            .await
-            .unwrap();
+        let response =
+            settle(handle_webtrigger(&js(value), &config(SECRET), &store).unwrap()).await;
         let status = get(&response, "statusCode").as_f64().unwrap();
         assert!(status == 405.0 || status == 400.0, "{value}: {status}");
     }
@@ -176,24 +179,43 @@ async fn a_storage_without_set_if_absent_still_gets_idempotency() {
 }
 
 #[wasm_bindgen_test]
-async fn the_webhook_class_answers_in_compact_form() {
+fn the_webhook_steps_through_storage_calls() {
     let webhook = Webhook::new(&config(SECRET)).unwrap();
-    let promise: Promise = webhook.handle(&js("{ method: 'GET' }"), storage(""));
-    let compact = Array::from(&JsFuture::from(promise).await.unwrap());
-    assert_eq!(compact.get(0).as_f64(), Some(405.0));
     assert_eq!(
-        compact.get(1).as_string().as_deref(),
-        Some(r#"{"error":"Method not allowed"}"#)
+        webhook.start("GET".into(), "", None, 0.0),
+        "R\u{1f}405\u{1f}\u{1f}Allow\u{1f}POST\u{1e}{\"error\":\"Method not allowed\"}"
     );
-    assert!(compact.get(2).is_undefined());
-    assert_eq!(compact.get(3).as_string().as_deref(), Some("Allow"));
-    assert_eq!(compact.get(4).as_string().as_deref(), Some("POST"));
+    let body = SEED.to_owned();
+    let step = webhook.start("POST".into(), "Idempotency-Key\u{1f}k3", Some(body), 1.8e12);
+    let (head, payload) = step.split_once('\u{1e}').unwrap();
+    let fields: Vec<&str> = head.split('\u{1f}').collect();
+    assert_eq!(fields[0], "P");
+    assert_eq!(fields[2], "a", "the key is claimed first");
+    assert!(fields[3].starts_with("idem:"));
+    assert_eq!(fields[4], "86400");
+    assert!(payload.contains("\"state\":\"pending\""));
+    assert_eq!(webhook.in_flight(), 1);
+    let id: u32 = fields[1].parse().unwrap();
+    let next = webhook.resume(id, 1, None, 1.8e12);
+    assert!(
+        next.starts_with("P\u{1f}"),
+        "then the asset is stored: {next}"
+    );
+    let id: u32 = next.split('\u{1f}').nth(1).unwrap().parse().unwrap();
+    webhook.abandon(id);
+    assert_eq!(webhook.in_flight(), 0);
+    let stale = webhook.resume(id, 0, None, 1.8e12);
+    assert!(
+        stale.starts_with("R\u{1f}500\u{1f}"),
+        "an unknown exchange is a failure: {stale}"
+    );
 }
 
 #[wasm_bindgen_test]
 fn a_bad_signing_secret_is_refused_at_configuration() {
     assert!(Webhook::new(&js("{ secret: 's', signingSecret: 'whsec_***' }")).is_err());
     assert!(Webhook::new(&js("{ secret: 's', requireSignature: true }")).is_err());
+    assert!(handle_webtrigger(&js("{}"), &js("{ signingSecret: '!' }"), &storage("")).is_err());
     assert!(
         Webhook::new(&Object::new().into()).is_ok(),
         "unconfigured answers 503 later"
