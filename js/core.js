@@ -146,6 +146,8 @@ class Watchdog {
     if (ticket.settled) return;
     ticket.settled = true;
     this.tickets.delete(ticket);
+    // Idle, the timer must not keep a process alive; it is kept for the next request.
+    if (this.tickets.size === 0) this.timer?.unref?.();
     ticket.resolve(response);
   }
 

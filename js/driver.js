@@ -118,7 +118,17 @@ async function batchSet(storage, payload) {
     await storage.batchSet(entries);
     return;
   }
-  for (const { key, value } of entries) await storage.set(key, value);
+  const written = [];
+  try {
+    for (const { key, value } of entries) {
+      await storage.set(key, value);
+      written.push(key);
+    }
+  } catch (error) {
+    // Undo the writes that landed, so that a batch reported as failed leaves nothing behind.
+    await Promise.allSettled(written.map((key) => Promise.resolve().then(() => storage.delete(key))));
+    throw error;
+  }
 }
 
 /** Whether a thrown value says the store is rate limiting. */

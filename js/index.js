@@ -8,8 +8,9 @@ import { makeCreateHandler } from './core.js';
 export { DEFAULT_DEADLINE_MS } from './core.js';
 export { memoryStorage } from './storage/memory.js';
 
-/** Decodes the inlined module; `atob` exists in Node 16+, workerd and browsers alike. */
+/** Decodes the inlined module: natively where Node's Buffer exists, else through `atob`. */
 function inlinedModule() {
+  if (typeof Buffer === 'function') return new WebAssembly.Module(Buffer.from(wasmBase64, 'base64'));
   const text = atob(wasmBase64);
   const bytes = new Uint8Array(text.length);
   for (let i = 0; i < text.length; i += 1) bytes[i] = text.charCodeAt(i);

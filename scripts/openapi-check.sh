@@ -25,6 +25,9 @@ CHECKS=not_a_server_error,status_code_conformance,content_type_conformance
 CHECKS+=,response_headers_conformance,response_schema_conformance
 CHECKS+=,unsupported_method,allow_header_conformance
 
+# Redocly would otherwise try to send usage data and print an update notice.
+export REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true
+
 say() { printf '[openapi-check] %s\n' "$*" >&2; }
 
 say "linting openapi.yaml with redocly"
@@ -57,7 +60,8 @@ url="http://127.0.0.1:$port"
 say "starting the local server on $url"
 # No signing secret: with one, every generated request that carries a webhook-* header (the
 # coverage phase puts the documented examples on nearly all) could only be answered 401.
-WEBHOOK_SECRET="$secret" HOST=127.0.0.1 PORT="$port" DATA_DIR="$work/data" node js/server.js >"$work/server.log" 2>&1 &
+WEBHOOK_SECRET="$secret" HOST=127.0.0.1 PORT="$port" DATA_DIR="$work/data" \
+  node js/server.js >"$work/server.log" 2>&1 &
 server_pid=$!
 
 deadline=$((SECONDS + STARTUP_TIMEOUT_SECONDS))

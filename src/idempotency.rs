@@ -14,6 +14,7 @@ use crate::json::Json;
 use crate::response::Response;
 use crate::write::Object;
 use sha2::{Digest, Sha256};
+use std::borrow::Cow;
 
 /// Milliseconds an idempotency record lives.
 const TTL_MS: u64 = IDEMPOTENCY_TTL_SECONDS * 1000;
@@ -52,11 +53,12 @@ impl Key {
 }
 
 /// A digest of the payload: the parsed body without its `secret`, so a retry after a secret
-/// rotation, or with different whitespace, still counts as the same payload.
-pub fn fingerprint(body: &Json) -> String {
+/// rotation, with different whitespace or with members in another order, still counts as
+/// the same payload.
+pub fn fingerprint(body: &Json<'_>) -> String {
     let mut hasher = Sha256::new();
     if let Json::Object(members) = body {
-        for (key, value) in members.iter().filter(|(k, _)| k != field::SECRET) {
+        for (key, value) in in_key_order(members).filter(|(k, _)| k != field::SECRET) {
             feed_str(&mut hasher, key);
             feed(&mut hasher, value);
         }
@@ -64,8 +66,24 @@ pub fn fingerprint(body: &Json) -> String {
     hex(&hasher.finalize())
 }
 
+/// An object's members sorted by key: JSON objects are unordered. Insertion sort, since
+/// objects are small and bounded by `MAX_OBJECT_MEMBERS`, and it links no sort machinery.
+fn in_key_order<'j, 'a>(
+    members: &'j [(Cow<'a, str>, Json<'a>)],
+) -> impl Iterator<Item = &'j (Cow<'a, str>, Json<'a>)> {
+    let mut sorted: Vec<&(Cow<'a, str>, Json<'a>)> = Vec::with_capacity(members.len());
+    for member in members {
+        let at = sorted
+            .iter()
+            .position(|other| other.0 > member.0)
+            .unwrap_or(sorted.len());
+        sorted.insert(at, member);
+    }
+    sorted.into_iter()
+}
+
 /// Feeds a value to the hash unambiguously: a type tag, then length-prefixed content.
-fn feed(hasher: &mut Sha256, value: &Json) {
+fn feed(hasher: &mut Sha256, value: &Json<'_>) {
     match value {
         Json::Null => hasher.update(b"n"),
         Json::Bool(b) => hasher.update(if *b { b"t" } else { b"f" }),
@@ -87,7 +105,7 @@ fn feed(hasher: &mut Sha256, value: &Json) {
         Json::Object(members) => {
             hasher.update(b"o");
             hasher.update((members.len() as u64).to_be_bytes());
-            for (key, item) in members {
+            for (key, item) in in_key_order(members) {
                 feed_str(hasher, key);
                 feed(hasher, item);
             }
@@ -283,7 +301,14 @@ mod tests {
         let a = crate::json::parse(r#"{"name":"a","secret":"one","n":-0}"#).unwrap();
         let b = crate::json::parse(r#"{ "name" : "a", "secret":"two", "n": 0.0 }"#).unwrap();
         let c = crate::json::parse(r#"{"name":"b","secret":"one","n":0}"#).unwrap();
+        let d = crate::json::parse(r#"{"n":0,"secret":"one","name":"a"}"#).unwrap();
+        let e = crate::json::parse(r#"{"x":{"b":1,"a":[2]},"y":1}"#).unwrap();
+        let f = crate::json::parse(r#"{"y":1,"x":{"a":[2],"b":1}}"#).unwrap();
+        let g = crate::json::parse(r#"{"y":1,"x":{"a":[2],"c":1}}"#).unwrap();
         assert_eq!(fingerprint(&a), fingerprint(&b));
+        assert_eq!(fingerprint(&a), fingerprint(&d));
+        assert_eq!(fingerprint(&e), fingerprint(&f));
+        assert_ne!(fingerprint(&f), fingerprint(&g));
         assert_ne!(fingerprint(&a), fingerprint(&c));
     }
 

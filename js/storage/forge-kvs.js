@@ -75,8 +75,17 @@ export function forgeKvsStorage(client = defaultKvs) {
           value: item.value,
           ...(item.ttlSeconds ? { options: setOptions(item.ttlSeconds) } : {}),
         }));
-        const result = await call('batchSet', chunk[0].key, () => client.batchSet(chunk));
-        throwIfAnyFailed(result);
+        try {
+          const result = await call('batchSet', chunk[0].key, () => client.batchSet(chunk));
+          throwIfAnyFailed(result);
+        } catch (error) {
+          // KVS has no transaction across chunks: undo what this call wrote, so that a
+          // batch the caller is told failed leaves nothing behind. Best effort: the undo
+          // itself can fail, and then the error still reports the batch as failed.
+          await Promise.allSettled(items.slice(0, start + BATCH_SET_CHUNK)
+            .map((item) => client.delete(item.key)));
+          throw error;
+        }
       }
     },
     async list(prefix, options) {

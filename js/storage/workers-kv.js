@@ -72,7 +72,17 @@ export function workersKvStorage(namespace) {
     async batchSet(items) {
       for (let start = 0; start < items.length; start += BATCH_CONCURRENCY) {
         const chunk = items.slice(start, start + BATCH_CONCURRENCY);
-        await Promise.all(chunk.map(({ key, value, ttlSeconds }) => put(key, value, ttlSeconds)));
+        const results = await Promise.allSettled(
+          chunk.map(({ key, value, ttlSeconds }) => put(key, value, ttlSeconds)),
+        );
+        const failed = results.find((result) => result.status === 'rejected');
+        if (failed) {
+          // KV has no transaction: undo what this call wrote, so that a batch the caller is
+          // told failed leaves nothing behind. Best effort: an undo can fail too.
+          await Promise.allSettled(items.slice(0, start + BATCH_CONCURRENCY)
+            .map(({ key }) => namespace.delete(key)));
+          throw failed.reason;
+        }
       }
     },
     async list(prefix, options) {

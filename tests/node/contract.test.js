@@ -398,6 +398,27 @@ describe('rule 10: storage failure', () => {
   }
 });
 
+describe('batches on a storage without batchSet', () => {
+  test('a write failing part-way is undone: the 500 leaves no asset behind', async () => {
+    const inner = memoryStorage();
+    let writes = 0;
+    const storage = {
+      get: (key) => inner.get(key),
+      delete: (key) => inner.delete(key),
+      set: (key, value) => {
+        writes += 1;
+        return writes === 3 ? Promise.reject(new Error('full')) : inner.set(key, value);
+      },
+    };
+    const handle = await createHandler({ secret: SECRET, storage });
+    const item = { ...SEED, secret: undefined };
+    const response = await handle(post({ assets: [item, item, item, item], secret: SECRET }));
+    assert.equal(response.statusCode, 500);
+    assert.equal(writes, 3, 'the writes stop at the failure');
+    assert.deepEqual((await inner.list('asset:')).items, []);
+  });
+});
+
 describe('concurrency', () => {
   test('300 concurrent requests with varying storage latency: every id distinct and stored', async () => {
     const inner = memoryStorage();
