@@ -2,7 +2,7 @@
 // holds every request to a deadline, and recovers from a trapped instance. The storage
 // calls themselves are made by ./driver.js.
 
-import { run, toResponse } from './driver.js';
+import { assetIdOf, run, toResponse } from './driver.js';
 
 /** Default time a request may take, well under Forge's 55 s limit for a web trigger. */
 export const DEFAULT_DEADLINE_MS = 10_000;
@@ -76,7 +76,8 @@ export function makeCreateHandler(glue, loadModule) {
 
     const watchdog = new Watchdog();
 
-    const answer = (request) => new Promise((resolve) => {
+    // `note`, when given, receives the registered asset's id, for the log line.
+    const answer = (request, note) => new Promise((resolve) => {
       if (madeIn !== generation) {
         webhook = new glue.Webhook(config);
         madeIn = generation;
@@ -91,7 +92,10 @@ export function makeCreateHandler(glue, loadModule) {
         return timeoutResponse();
       });
       run(current, request, storage, ticket).then(
-        (step) => watchdog.settle(ticket, toResponse(step)),
+        (step) => {
+          if (note) note.assetId = assetIdOf(step);
+          watchdog.settle(ticket, toResponse(step));
+        },
         (error) => {
           // A trap leaves the instance in an unknown state: start a fresh one for the next call.
           if (error instanceof WebAssembly.RuntimeError) reset();
@@ -103,14 +107,15 @@ export function makeCreateHandler(glue, loadModule) {
     if (typeof log !== 'function') return answer;
     return async (request) => {
       const started = performance.now();
-      const response = await answer(request);
+      const note = { assetId: undefined };
+      const response = await answer(request, note);
       log({
         time: new Date().toISOString(),
         requestId: crypto.randomUUID(),
         method: typeof request?.method === 'string'
           ? request.method.slice(0, MAX_LOGGED_METHOD) : undefined,
         statusCode: response.statusCode,
-        assetId: response.assetId,
+        assetId: note.assetId,
         durationMs: Math.round((performance.now() - started) * 1000) / 1000,
       });
       return response;

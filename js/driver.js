@@ -7,6 +7,8 @@
 const UNIT = '\x1f';
 /** Separates a step's fields from its body or payload. */
 const RECORD = '\x1e';
+/** Encodes bodies for the core. */
+const UTF8 = new TextEncoder();
 /** First character of a step that is a storage call. */
 const PERFORM = 'P';
 /** Outcome codes understood by `Webhook.resume` (src/wasm.rs). */
@@ -52,7 +54,7 @@ export async function run(webhook, request, storage, ticket = {}) {
   // A string with a lone surrogate is not text that any sender can have signed or meant;
   // passing it on would turn the surrogate into U+FFFD silently. It counts as no body.
   const raw = request?.body;
-  const body = typeof raw === 'string' && raw.isWellFormed() ? raw : undefined;
+  const body = typeof raw === 'string' && raw.isWellFormed() ? UTF8.encode(raw) : undefined;
   let step = webhook.start(method, flattenHeaders(request?.headers), body, Date.now());
   while (step[0] === PERFORM) {
     const split = step.indexOf(RECORD);
@@ -137,8 +139,7 @@ function rateLimited(error) {
 }
 
 /**
- * `R␟status␟assetId(␟name␟value)*␞body` → `{ statusCode, headers, body }`, with the asset id
- * as a non-enumerable `assetId` for log lines.
+ * `R␟status␟assetId(␟name␟value)*␞body` → `{ statusCode, headers, body }`.
  * @param {string} step
  */
 export function toResponse(step) {
@@ -146,11 +147,18 @@ export function toResponse(step) {
   const fields = step.slice(0, split).split(UNIT);
   const headers = { [CONTENT_TYPE]: [JSON_TYPE] };
   for (let i = 3; i + 1 < fields.length; i += 2) headers[fields[i]] = [fields[i + 1]];
-  const response = { statusCode: Number(fields[1]), headers, body: step.slice(split + 1) };
-  if (fields[2] !== '') {
-    Object.defineProperty(response, 'assetId', { value: fields[2], enumerable: false });
-  }
-  return response;
+  return { statusCode: Number(fields[1]), headers, body: step.slice(split + 1) };
+}
+
+/**
+ * The id of the asset a final step registered, or `undefined`, for log lines.
+ * @param {string} step
+ */
+export function assetIdOf(step) {
+  const start = step.indexOf(UNIT, 2) + 1;
+  const end = step.indexOf(UNIT, start);
+  const id = step.slice(start, end === -1 ? step.indexOf(RECORD) : end);
+  return id === '' ? undefined : id;
 }
 
 /**

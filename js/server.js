@@ -21,6 +21,8 @@ import { sqliteStorage } from './storage/sqlite.js';
 export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_PORT = 8787;
 const REQUEST_ID_HEADER = 'X-Request-Id';
+/** The status of a registration, whose asset id goes into the log line. */
+const CREATED = 201;
 const JSON_HEADERS = { 'Content-Type': ['application/json'] };
 const TOO_LARGE = {
   statusCode: 413,
@@ -94,7 +96,7 @@ export async function startServer({
       method: req.method,
       path: url.pathname,
       status: response.statusCode,
-      assetId: response.assetId ?? null,
+      assetId: createdAssetId(response),
       durationMs: roundToMicroseconds(performance.now() - started),
     }));
   };
@@ -146,4 +148,17 @@ if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1]
     process.stderr.write(`could not start the server: ${error?.stack ?? error}\n`);
     process.exit(1);
   });
+}
+
+/**
+ * The id a 201 registered, for the log line; `null` for any other answer.
+ * @param {{ statusCode: number, body: string }} response
+ */
+function createdAssetId(response) {
+  if (response.statusCode !== CREATED) return null;
+  try {
+    return JSON.parse(response.body).assetId ?? null;
+  } catch {
+    return null;
+  }
 }
