@@ -128,7 +128,8 @@ async function batchSet(storage, payload) {
     }
   } catch (error) {
     // Undo the writes that landed, so that a batch reported as failed leaves nothing behind.
-    await Promise.allSettled(written.map((key) => Promise.resolve().then(() => storage.delete(key))));
+    const undo = (key) => Promise.resolve().then(() => storage.delete(key));
+    await Promise.allSettled(written.map(undo));
     throw error;
   }
 }

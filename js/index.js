@@ -10,7 +10,9 @@ export { memoryStorage } from './storage/memory.js';
 
 /** Decodes the inlined module: natively where Node's Buffer exists, else through `atob`. */
 function inlinedModule() {
-  if (typeof Buffer === 'function') return new WebAssembly.Module(Buffer.from(wasmBase64, 'base64'));
+  if (typeof Buffer === 'function') {
+    return new WebAssembly.Module(Buffer.from(wasmBase64, 'base64'));
+  }
   const text = atob(wasmBase64);
   const bytes = new Uint8Array(text.length);
   for (let i = 0; i < text.length; i += 1) bytes[i] = text.charCodeAt(i);

@@ -41,6 +41,8 @@ mod outcome {
     pub const RATE_LIMITED: u8 = 4;
 }
 
+// Known cost: wasm-bindgen copies js/driver.js into the glue's snippets, so a host that also
+// imports js/core.js loads the driver twice (2.5 KB gzipped); the copy's path is not stable.
 #[wasm_bindgen(module = "/js/driver.js")]
 extern "C" {
     /// Drives an exchange through a JavaScript storage object to the web trigger response.

@@ -215,7 +215,10 @@ fn idempotency_replays_refuses_and_expires() {
 #[test]
 fn a_pending_key_is_409_until_its_lease_runs_out() {
     let mut h = Harness::default();
-    let pending = r#"{"state":"pending","fingerprint":"f","createdAt":1800000000000,"expiresAt":1800086400000}"#;
+    let pending = concat!(
+        r#"{"state":"pending","fingerprint":"f","#,
+        r#""createdAt":1800000000000,"expiresAt":1800086400000}"#
+    );
     let key = clarento_webhook::idempotency::Key::parse("run-2")
         .unwrap()
         .storage_key();

@@ -132,7 +132,8 @@ function statusOf(error) {
   return error?.responseDetails?.status ?? error?.status ?? error?.statusCode;
 }
 
-// The SDK names no code for a FAIL_IF_EXISTS conflict; KVS answers it with HTTP 409.
+// Unverified against live KVS: the SDK documents no error for a FAIL_IF_EXISTS conflict;
+// this reads HTTP 409 or an EXISTS/CONFLICT code as one (no Forge login here to check).
 function isKeyExists(error) {
   return statusOf(error) === CONFLICT_STATUS || EXISTS_CODE.test(String(error?.code ?? ''));
 }

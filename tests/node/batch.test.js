@@ -9,6 +9,7 @@ import { Miniflare } from 'miniflare';
 import { createHandler, memoryStorage } from '../../js/index.js';
 import { BATCH_SET_CHUNK, forgeKvsStorage } from '../../js/storage/forge-kvs.js';
 import { workersKvStorage } from '../../js/storage/workers-kv.js';
+import { post, SEED_ASSET } from './helpers/fixtures.js';
 import { installForgeFetchFake } from './helpers/forge-fetch-fake.js';
 import { assertMatchesOpenapi } from './helpers/openapi.js';
 
@@ -20,24 +21,8 @@ const ID_PATTERN = /^asset_[0-9a-hjkmnp-tv-z]{29}$/;
 /** A Workers KV batch of three rounds of concurrent puts, the second of which fails. */
 const KV_BATCH = 30;
 const KV_FAILING_PUT = 13;
-const VALID = Object.freeze({
-  name: 'logo.svg',
-  cdnUrl: 'https://cdn.example.com/logo.svg',
-  mimeType: 'image/svg+xml',
-  sizeBytes: 4096,
-  tags: ['logo', 'brand'],
-});
-
-function post(body, headers = {}) {
-  const named = Object.entries(headers).map(([name, value]) => [name, [value]]);
-  return {
-    method: 'POST',
-    path: '/',
-    headers: { 'Content-Type': ['application/json'], ...Object.fromEntries(named) },
-    body: typeof body === 'string' ? body : JSON.stringify(body),
-    queryParameters: {},
-  };
-}
+/** A valid batch item: the seed example, without a secret. */
+const VALID = SEED_ASSET;
 
 const batchOf = (assets, secret = SECRET) => post({ assets, secret });
 const parse = (response) => JSON.parse(response.body);

@@ -6,16 +6,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { createHandler, memoryStorage } from '../../js/index.js';
 import { casesPath, FIXTURE_CASES, loadCases, SHARED_CASES } from './helpers/cases.js';
+import { post, seedBody } from './helpers/fixtures.js';
 
 const SECRET = 'contract-secret-7f3a';
-const SEED = {
-  name: 'logo.svg',
-  cdnUrl: 'https://cdn.example.com/logo.svg',
-  mimeType: 'image/svg+xml',
-  sizeBytes: 4096,
-  tags: ['logo', 'brand'],
-  secret: SECRET,
-};
+const SEED = seedBody(SECRET);
 const ASSET_FIELDS = [
   'id', 'name', 'type', 'mimeType', 'sizeBytes', 'cdnUrl', 'thumbnailUrl', 'tags', 'campaignId',
   'uploadedBy', 'uploadedAt', 'approved', 'brandCompliance', 'source',
@@ -41,16 +35,6 @@ function spyStorage() {
       return inner.batchSet(entries);
     },
     list: (prefix, options) => inner.list(prefix, options),
-  };
-}
-
-function post(body, headers = { 'Content-Type': ['application/json'] }) {
-  return {
-    method: 'POST',
-    path: '/',
-    headers,
-    body: typeof body === 'string' ? body : JSON.stringify(body),
-    queryParameters: {},
   };
 }
 
@@ -165,8 +149,10 @@ describe('rule 3: body parsing', () => {
     'a number': '42',
     'null literal': 'null',
     'duplicated key': JSON.stringify(SEED).slice(0, -1) + ',"name":"other.svg"}',
-    'duplicated nested key': JSON.stringify({ ...SEED, x: 1 }).replace('"x":1', '"x":{"a":1,"a":2}'),
-    'too deep': JSON.stringify({ ...SEED, x: 1 }).replace('1}', `${'['.repeat(200)}${']'.repeat(200)}}`),
+    'duplicated nested key': JSON.stringify({ ...SEED, x: 1 })
+      .replace('"x":1', '"x":{"a":1,"a":2}'),
+    'too deep': JSON.stringify({ ...SEED, x: 1 })
+      .replace('1}', `${'['.repeat(200)}${']'.repeat(200)}}`),
   };
   for (const [name, body] of Object.entries(invalid)) {
     test(`${name} gets 400 Invalid JSON body`, async () => {
@@ -182,7 +168,8 @@ describe('rule 3: body parsing', () => {
     const { handle } = await setup();
     for (const type of ['text/plain', 'application/x-www-form-urlencoded', undefined]) {
       const headers = type ? { 'content-type': [type] } : {};
-      assert.equal((await handle(post(`\ufeff${JSON.stringify(SEED)}`, headers))).statusCode, 201);
+      const request = post(`\ufeff${JSON.stringify(SEED)}`, headers, { defaults: {} });
+      assert.equal((await handle(request)).statusCode, 201);
     }
   });
 
@@ -230,7 +217,10 @@ describe('rule 5: missing fields', () => {
     [{ name: undefined }, 'name'],
     [{ name: null, cdnUrl: '' }, 'name, cdnUrl'],
     [{ sizeBytes: null, mimeType: undefined }, 'mimeType, sizeBytes'],
-    [{ sizeBytes: undefined, name: '', cdnUrl: null, mimeType: '' }, 'name, cdnUrl, mimeType, sizeBytes'],
+    [
+      { sizeBytes: undefined, name: '', cdnUrl: null, mimeType: '' },
+      'name, cdnUrl, mimeType, sizeBytes',
+    ],
   ];
   for (const [patch, listed] of cases) {
     test(`lists ${listed}`, async () => {
@@ -311,7 +301,7 @@ describe('rule 6: invalid fields', () => {
 });
 
 describe('rule 7: normalisation', () => {
-  test('mimeType is trimmed and lowercased; tags are trimmed, lowercased, deduplicated', async () => {
+  test('mimeType is trimmed and lowercased; tags trimmed, lowercased, deduplicated', async () => {
     const { handle } = await setup();
     const response = await handle(post({
       ...SEED,
@@ -379,7 +369,7 @@ describe('rule 10: storage failure', () => {
     ['rejects', () => Promise.reject(new Error('disk on fire'))],
     ['throws', () => { throw new Error('disk on fire'); }],
   ]) {
-    test(`a storage that ${name} gets 500 with no asset id, and the next request works`, async () => {
+    test(`a storage that ${name} gets 500 with no asset id; the next request works`, async () => {
       const storage = spyStorage();
       let broken = true;
       const set = storage.set;
@@ -420,7 +410,7 @@ describe('batches on a storage without batchSet', () => {
 });
 
 describe('concurrency', () => {
-  test('300 concurrent requests with varying storage latency: every id distinct and stored', async () => {
+  test('300 concurrent requests, varying storage latency: ids distinct, all stored', async () => {
     const inner = memoryStorage();
     const storage = {
       get: (key) => inner.get(key),

@@ -10,6 +10,7 @@ import { existsSync } from 'node:fs';
 import { createHandler } from '../../js/index.js';
 import { makeCreateHandler } from '../../js/core.js';
 import { memoryStorage } from '../../js/storage/memory.js';
+import { post } from './helpers/fixtures.js';
 
 const SECRET = 'faults-secret-Qv81';
 /** Short, so a stalled store is cut off quickly. */
@@ -30,12 +31,9 @@ const VALID = {
   secret: SECRET,
 };
 
+/** A registration of VALID with `extra` fields over it, as a web trigger POST. */
 function request(extra = {}, headers = {}) {
-  return {
-    method: 'POST',
-    headers: { 'Content-Type': ['application/json'], ...headers },
-    body: JSON.stringify({ ...VALID, ...extra }),
-  };
+  return post({ ...VALID, ...extra }, headers);
 }
 
 /**

@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import { validate } from '@forge/manifest';
+import { JSON_MEDIA_TYPE, post, seedBody } from './helpers/fixtures.js';
 import { installForgeFetchFake } from './helpers/forge-fetch-fake.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -21,23 +22,11 @@ const BUNDLE_TIMEOUT_MS = 120_000;
 const run = promisify(execFile);
 const require = createRequire(import.meta.url);
 
-const seedExample = (extra = {}) => ({
-  name: 'logo.svg',
-  cdnUrl: 'https://cdn.example.com/logo.svg',
-  mimeType: 'image/svg+xml',
-  sizeBytes: 4096,
-  tags: ['logo', 'brand'],
-  secret: SECRET,
-  ...extra,
-});
+/** Forge hands the function lower-case header names. */
+const FORGE_HEADERS = { 'content-type': [JSON_MEDIA_TYPE] };
 
-const webTrigger = (body, headers = {}) => ({
-  method: 'POST',
-  path: '/',
-  headers: { 'content-type': ['application/json'], ...headers },
-  body: JSON.stringify(body),
-  queryParameters: {},
-});
+const seedExample = (extra = {}) => ({ ...seedBody(SECRET), ...extra });
+const webTrigger = (body, headers = {}) => post(body, headers, { defaults: FORGE_HEADERS });
 
 describe('Forge manifest', () => {
   it('manifest.yml passes the real @forge/manifest validation', async () => {

@@ -5,19 +5,13 @@ import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { Miniflare } from 'miniflare';
+import { seedBody } from './helpers/fixtures.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const SECRET = 'worker-host-test-secret';
 const ORIGIN = 'http://webhook.test';
 
-const seedExample = {
-  name: 'logo.svg',
-  cdnUrl: 'https://cdn.example.com/logo.svg',
-  mimeType: 'image/svg+xml',
-  sizeBytes: 4096,
-  tags: ['logo', 'brand'],
-  secret: SECRET,
-};
+const seedExample = seedBody(SECRET);
 
 const workerOptions = (bindings) => ({
   modules: true,

@@ -14,6 +14,7 @@ import { createHandler, memoryStorage } from '../../js/index.js';
 import { forgeKvsStorage } from '../../js/storage/forge-kvs.js';
 import { sqliteStorage } from '../../js/storage/sqlite.js';
 import { workersKvStorage } from '../../js/storage/workers-kv.js';
+import { post } from './helpers/fixtures.js';
 import { installForgeFetchFake } from './helpers/forge-fetch-fake.js';
 import { assertMatchesOpenapi } from './helpers/openapi.js';
 import { manualClock } from './helpers/storage-conformance.js';
@@ -43,18 +44,6 @@ const MESSAGES = {
   inFlight: 'A request with this Idempotency-Key is still being processed',
   invalidKey: 'Invalid Idempotency-Key header',
 };
-
-/** A web trigger POST; header values become one-element arrays. */
-function post(body, headers = {}) {
-  const named = Object.entries(headers).map(([name, value]) => [name, [value]]);
-  return {
-    method: 'POST',
-    path: '/',
-    headers: { 'Content-Type': ['application/json'], ...Object.fromEntries(named) },
-    body: typeof body === 'string' ? body : JSON.stringify(body),
-    queryParameters: {},
-  };
-}
 
 const withKey = (key, asset = ASSET) => post({ ...asset, secret: SECRET }, {
   'Idempotency-Key': key,

@@ -12,6 +12,7 @@ import { createHmac } from 'node:crypto';
 import { stringify as toYaml } from 'yaml';
 import { createHandler, memoryStorage } from '../../js/index.js';
 import { loadCases, REPO_ROOT } from './helpers/cases.js';
+import { post } from './helpers/fixtures.js';
 import {
   assertMatchesOpenapi, openapi, openapiProblems, OPENAPI_PATH, validatorAt,
 } from './helpers/openapi.js';
@@ -25,17 +26,6 @@ const REQUEST_SCHEMA = '#/components/schemas/RegistrationRequest';
 const BOM = '\ufeff';
 const examples = openapi.components.examples;
 const responses = openapi.components.responses;
-
-function post(body, headers = {}) {
-  const named = Object.entries(headers).map(([name, value]) => [name, [value]]);
-  return {
-    method: 'POST',
-    path: '/',
-    headers: { 'Content-Type': ['application/json'], ...Object.fromEntries(named) },
-    body: typeof body === 'string' ? body : JSON.stringify(body),
-    queryParameters: {},
-  };
-}
 
 const parse = (response) => JSON.parse(response.body);
 const withSecret = (value) => JSON.parse(JSON.stringify(value).replaceAll(SEED_SECRET, SECRET));

@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import { headersFromRaw } from '../../js/node-http.js';
+import { seedBody } from './helpers/fixtures.js';
 
 const SERVER = fileURLToPath(new URL('../../js/server.js', import.meta.url));
 const LIST = fileURLToPath(new URL('../../js/list-assets.js', import.meta.url));
@@ -19,14 +20,7 @@ const START_TIMEOUT_MS = 20_000;
 const LISTENING = /listening on (http:\/\/\S+)/;
 const LOG_FIELDS = ['time', 'requestId', 'method', 'path', 'status', 'assetId', 'durationMs'];
 
-const seedExample = {
-  name: 'logo.svg',
-  cdnUrl: 'https://cdn.example.com/logo.svg',
-  mimeType: 'image/svg+xml',
-  sizeBytes: 4096,
-  tags: ['logo', 'brand'],
-  secret: SECRET,
-};
+const seedExample = seedBody(SECRET);
 
 /** Starts the server; resolves once it printed its URL. */
 function startServer(env) {
