@@ -7,8 +7,8 @@
 const UNIT = '\x1f';
 /** Separates a step's fields from its body or payload. */
 const RECORD = '\x1e';
-/** Encodes bodies for the core. */
-const UTF8 = new TextEncoder();
+/** Where the three-digit status of a response step ends. */
+const STATUS_END = 5;
 /** First character of a step that is a storage call. */
 const PERFORM = 'P';
 /** Outcome codes understood by `Webhook.resume` (src/wasm.rs). */
@@ -54,7 +54,7 @@ export async function run(webhook, request, storage, ticket = {}) {
   // A string with a lone surrogate is not text that any sender can have signed or meant;
   // passing it on would turn the surrogate into U+FFFD silently. It counts as no body.
   const raw = request?.body;
-  const body = typeof raw === 'string' && raw.isWellFormed() ? UTF8.encode(raw) : undefined;
+  const body = typeof raw === 'string' && raw.isWellFormed() ? raw : undefined;
   let step = webhook.start(method, flattenHeaders(request?.headers), body, Date.now());
   while (step[0] === PERFORM) {
     const split = step.indexOf(RECORD);
@@ -145,10 +145,14 @@ function rateLimited(error) {
  */
 export function toResponse(step) {
   const split = step.indexOf(RECORD);
-  const fields = step.slice(0, split).split(UNIT);
   const headers = { [CONTENT_TYPE]: [JSON_TYPE] };
-  for (let i = 3; i + 1 < fields.length; i += 2) headers[fields[i]] = [fields[i + 1]];
-  return { statusCode: Number(fields[1]), headers, body: step.slice(split + 1) };
+  // `R␟ddd␟assetId`: the status is always three digits; extra headers follow the asset id.
+  const afterId = step.indexOf(UNIT, STATUS_END + 1);
+  if (afterId !== -1 && afterId < split) {
+    const fields = step.slice(afterId + 1, split).split(UNIT);
+    for (let i = 0; i + 1 < fields.length; i += 2) headers[fields[i]] = [fields[i + 1]];
+  }
+  return { statusCode: Number(step.slice(2, STATUS_END)), headers, body: step.slice(split + 1) };
 }
 
 /**

@@ -80,15 +80,13 @@ impl Webhook {
         })
     }
 
-    /// Starts a request. `headers` is `name␟value␟name␟value…`; `body` is the body's UTF-8
-    /// bytes (the host's native encoder is faster than copying a string in character by
-    /// character), absent when the request has none. Returns the first step.
-    pub fn start(&self, method: String, headers: &str, body: Option<Vec<u8>>, now: f64) -> String {
+    /// Starts a request. `headers` is `name␟value␟name␟value…`; `body` is absent when the
+    /// request has none. Returns the first step.
+    pub fn start(&self, method: String, headers: &str, body: Option<String>, now: f64) -> String {
         let request = Request {
             method,
             headers: split_headers(headers),
-            // Bytes that are not UTF-8 cannot be JSON: they count as no body.
-            body: body.and_then(|bytes| String::from_utf8(bytes).ok()),
+            body,
         };
         let env = Env {
             normalizer: &JsNormalizer,

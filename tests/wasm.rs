@@ -185,7 +185,7 @@ fn the_webhook_steps_through_storage_calls() {
         webhook.start("GET".into(), "", None, 0.0),
         "R\u{1f}405\u{1f}\u{1f}Allow\u{1f}POST\u{1e}{\"error\":\"Method not allowed\"}"
     );
-    let body = SEED.as_bytes().to_vec();
+    let body = SEED.to_owned();
     let step = webhook.start("POST".into(), "Idempotency-Key\u{1f}k3", Some(body), 1.8e12);
     let (head, payload) = step.split_once('\u{1e}').unwrap();
     let fields: Vec<&str> = head.split('\u{1f}').collect();
