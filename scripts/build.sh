@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the shipped WebAssembly: cargo (release, wasm32) -> wasm-bindgen (web target, with a
-# reset function for trap recovery) -> wasm-opt -Oz -> js/pkg/, plus the bytes inlined as
+# reset function for trap recovery) -> wasm-opt -O3 -> js/pkg/, plus the bytes inlined as
 # base64 in js/pkg/wasm-inline.js so that bundlers (Forge's included) need no file access.
 # FEATURES=test-panic builds the test variant into js/pkg-test/ instead.
 set -euo pipefail

@@ -87,6 +87,7 @@ impl IdGenerator {
 
     fn random(&mut self) -> Result<[u8; RANDOM_BYTES], RandomUnavailable> {
         if self.used >= POOL_IDS {
+            // Known cost: in Node the first call loads WebCrypto, 5-8 ms of a cold start.
             getrandom::fill(&mut self.pool).map_err(|_| RandomUnavailable)?;
             self.used = 0;
         }
