@@ -11,6 +11,8 @@ const RECORD = '\x1e';
 const STATUS_END = 5;
 /** First character of a step that is a storage call. */
 const PERFORM = 'P';
+/** First character of a step that is the last storage call, its success answer attached. */
+const FINAL = 'F';
 /** Outcome codes understood by `Webhook.resume` (src/wasm.rs). */
 export const OUTCOME = Object.freeze({
   DONE: 0, WRITTEN: 1, TAKEN: 2, VALUE: 3, RATE_LIMITED: 4, FAILED: 5,
@@ -65,7 +67,13 @@ export async function run(webhook, request, storage, ticket = {}) {
     ticket.exchange = undefined;
     step = webhook.resume(exchange, code, value, Date.now());
   }
-  return step;
+  if (step[0] !== FINAL) return step;
+  // The last storage call, with the answer to give when it succeeds.
+  const split = step.indexOf(RECORD);
+  const answer = step.indexOf(RECORD, split + 1);
+  const [, , op, key, ttl] = step.slice(0, split).split(UNIT);
+  const [code] = await perform(storage, op, key, ttl, step.slice(split + 1, answer));
+  return code === OUTCOME.DONE ? step.slice(answer + 1) : webhook.finalFailed(code);
 }
 
 /** Makes one storage call; resolves to `[outcome code, JSON text?]` and never rejects. */

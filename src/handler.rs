@@ -216,6 +216,15 @@ impl Exchange {
         (exchange, step)
     }
 
+    /// The answer this exchange gives if its pending storage call succeeds, when that call is
+    /// its last: a host may answer with it directly, and resume only on failure.
+    pub fn final_response(&self) -> Option<&Response> {
+        match &self.state {
+            State::Storing(None, response) => Some(response),
+            _ => None,
+        }
+    }
+
     /// Continues from the outcome of the storage call the last step asked for.
     pub fn resume<N>(&mut self, outcome: Outcome, env: &Env<'_, N>) -> Step {
         match (std::mem::replace(&mut self.state, State::Finished), outcome) {

@@ -9,7 +9,9 @@
 //! A step crosses as one string. A response is
 //! `R␟status␟assetId(␟name␟value)*␞body`; a storage call is `P␟exchange␟op␟key␟ttl␞payload`
 //! with `op` one of `g` (get), `s` (set), `a` (setIfAbsent), `d` (delete) and `b` (batchSet,
-//! whose payload is `key␟json` pairs joined by `␟`). ␟ is U+001F and ␞ is U+001E: neither
+//! whose payload is `key␟json` pairs joined by `␟`). A storage call that is the exchange's
+//! last is `F␟0␟op␟key␟ttl␞payload␞` followed by the response to give if it succeeds; the
+//! exchange is not kept, and a failure is answered by [`Webhook::final_failed`]. ␟ is U+001F and ␞ is U+001E: neither
 //! can occur in the JSON this crate writes, which escapes every control character.
 
 use crate::error::StorageError;
@@ -26,6 +28,10 @@ use wasm_bindgen::prelude::*;
 const UNIT: char = '\u{1f}';
 /// Separates a step's fields from its body or payload.
 const RECORD: char = '\u{1e}';
+/// First character of a storage call that the exchange continues from.
+const PERFORM: char = 'P';
+/// First character of a storage call that is the exchange's last.
+const FINAL: char = 'F';
 
 /// Outcome codes that [`Webhook::resume`] accepts from the driver.
 mod outcome {
@@ -120,6 +126,16 @@ impl Webhook {
         self.encode(exchange, step)
     }
 
+    /// The answer to a final storage call (an `F` step) that failed with outcome `code`.
+    #[wasm_bindgen(js_name = finalFailed)]
+    pub fn final_failed(&self, code: u8) -> String {
+        let error = match code {
+            outcome::RATE_LIMITED => StorageError::RateLimited,
+            _ => StorageError::Failed,
+        };
+        encode_response(crate::Error::from(error).into_response())
+    }
+
     /// Forgets exchange `id`, whose storage call will never be answered (the driver's
     /// deadline passed).
     pub fn abandon(&self, id: u32) {
@@ -144,6 +160,15 @@ impl Webhook {
     fn encode(&self, exchange: Exchange, step: Step) -> String {
         match step {
             Step::Respond(response) => encode_response(response),
+            // The last call: its success answer rides along and nothing is kept.
+            Step::Perform(op) if exchange.final_response().is_some() => {
+                let mut out = encode_op(FINAL, 0, op);
+                out.push(RECORD);
+                if let Some(response) = exchange.final_response() {
+                    out.push_str(&encode_response(response.clone()));
+                }
+                out
+            }
             Step::Perform(op) => {
                 let mut slots = self.exchanges.borrow_mut();
                 let id = match slots.iter().position(Option::is_none) {
@@ -154,7 +179,7 @@ impl Webhook {
                     }
                 };
                 slots[id] = Some(exchange);
-                encode_op(id, op)
+                encode_op(PERFORM, id, op)
             }
         }
     }
@@ -213,8 +238,8 @@ fn encode_response(response: crate::Response) -> String {
     out
 }
 
-fn encode_op(id: usize, op: Op) -> String {
-    let mut out = String::from("P");
+fn encode_op(kind: char, id: usize, op: Op) -> String {
+    let mut out = String::from(kind);
     out.push(UNIT);
     push_u64(&mut out, id as u64);
     out.push(UNIT);

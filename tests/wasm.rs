@@ -212,6 +212,32 @@ fn the_webhook_steps_through_storage_calls() {
 }
 
 #[wasm_bindgen_test]
+fn a_last_storage_call_carries_its_answer() {
+    let webhook = Webhook::new(&config(SECRET)).unwrap();
+    let step = webhook.start("POST".into(), "", Some(SEED.to_owned()), 1.8e12);
+    let mut parts = step.splitn(3, '\u{1e}');
+    let (head, record, answer) = (
+        parts.next().unwrap(),
+        parts.next().unwrap(),
+        parts.next().unwrap(),
+    );
+    assert!(
+        head.starts_with("F\u{1f}0\u{1f}s\u{1f}asset:asset_"),
+        "{head}"
+    );
+    assert!(record.starts_with("{\"id\":\"asset_"), "{record}");
+    assert!(answer.starts_with("R\u{1f}201\u{1f}asset_"), "{answer}");
+    assert!(answer.ends_with(&format!(",\"asset\":{record}}}")));
+    assert_eq!(webhook.in_flight(), 0, "nothing is kept for a last call");
+    assert!(webhook
+        .final_failed(4)
+        .starts_with("R\u{1f}503\u{1f}\u{1f}Retry-After\u{1f}5\u{1e}"));
+    assert!(webhook
+        .final_failed(5)
+        .starts_with("R\u{1f}500\u{1f}\u{1e}{\"error\":"));
+}
+
+#[wasm_bindgen_test]
 fn a_bad_signing_secret_is_refused_at_configuration() {
     assert!(Webhook::new(&js("{ secret: 's', signingSecret: 'whsec_***' }")).is_err());
     assert!(Webhook::new(&js("{ secret: 's', requireSignature: true }")).is_err());
