@@ -11,8 +11,10 @@
 //! with `op` one of `g` (get), `s` (set), `a` (setIfAbsent), `d` (delete) and `b` (batchSet,
 //! whose payload is `key␟json` pairs joined by `␟`). A storage call that is the exchange's
 //! last is `F␟0␟op␟key␟ttl␞payload␞` followed by the response to give if it succeeds; the
-//! exchange is not kept, and a failure is answered by [`Webhook::final_failed`]. ␟ is U+001F and ␞ is U+001E: neither
-//! can occur in the JSON this crate writes, which escapes every control character.
+//! exchange is not kept, and a failure is answered by [`Webhook::final_failed`].
+//!
+//! ␟ is U+001F and ␞ is U+001E: neither can occur in the JSON this crate writes, which
+//! escapes every control character.
 
 use crate::error::StorageError;
 use crate::handler::{Config, Env, Exchange, Op, Outcome, Step};
