@@ -59,25 +59,37 @@ export async function run(webhook, request, storage, ticket = {}) {
   const body = typeof raw === 'string' && raw.isWellFormed() ? raw : undefined;
   let step = webhook.start(method, flattenHeaders(request?.headers), body, Date.now());
   while (step[0] === PERFORM) {
-    const split = step.indexOf(RECORD);
-    const [, id, op, key, ttl] = step.slice(0, split).split(UNIT);
-    const exchange = Number(id);
-    ticket.exchange = exchange;
-    const [code, value] = await perform(storage, op, key, ttl, step.slice(split + 1));
+    const call = storageCall(step);
+    ticket.exchange = call.exchange;
+    const [code, value] = await perform(storage, call);
     ticket.exchange = undefined;
-    step = webhook.resume(exchange, code, value, Date.now());
+    step = webhook.resume(call.exchange, code, value, Date.now());
   }
   if (step[0] !== FINAL) return step;
   // The last storage call, with the answer to give when it succeeds.
+  const call = storageCall(step);
+  const [code] = await perform(storage, call);
+  return code === OUTCOME.DONE ? call.answer : webhook.finalFailed(code);
+}
+
+/**
+ * `P␟exchange␟op␟key␟ttl␞payload`, or `F…␞payload␞answer`, read into its parts.
+ * @param {string} step
+ */
+function storageCall(step) {
   const split = step.indexOf(RECORD);
-  const answer = step.indexOf(RECORD, split + 1);
-  const [, , op, key, ttl] = step.slice(0, split).split(UNIT);
-  const [code] = await perform(storage, op, key, ttl, step.slice(split + 1, answer));
-  return code === OUTCOME.DONE ? step.slice(answer + 1) : webhook.finalFailed(code);
+  const [, id, op, key, ttl] = step.slice(0, split).split(UNIT);
+  // A payload is JSON or key␟JSON pairs, neither of which holds ␞.
+  const end = step[0] === FINAL ? step.indexOf(RECORD, split + 1) : step.length;
+  return {
+    exchange: Number(id), op, key, ttl,
+    payload: step.slice(split + 1, end),
+    answer: step[0] === FINAL ? step.slice(end + 1) : undefined,
+  };
 }
 
 /** Makes one storage call; resolves to `[outcome code, JSON text?]` and never rejects. */
-async function perform(storage, op, key, ttl, payload) {
+async function perform(storage, { op, key, ttl, payload }) {
   const options = ttl === '' ? undefined : { ttlSeconds: Number(ttl) };
   try {
     switch (op) {

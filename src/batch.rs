@@ -1,6 +1,7 @@
 //! Success bodies: the 201 of one registration and the 207 of a batch.
 
-use crate::error::{Error, FieldError};
+use crate::error::Error;
+use crate::response::write_detail;
 use crate::write::Object;
 
 /// `{"success":true,"assetId":…,"asset":…}` around an already serialised asset record, so
@@ -36,25 +37,6 @@ pub fn results_body(outcomes: &[Result<String, Error>]) -> String {
             }
         }
     });
-    object.close();
-    body
-}
-
-/// `{"field":…,"message":…}`.
-pub fn write_detail(detail: &FieldError, object: &mut Object<'_>) {
-    object
-        .string("field", detail.field)
-        .string("message", &detail.message);
-}
-
-/// `{"error":…}` with its `details` when there are any.
-pub fn error_body(message: &str, details: Option<&[FieldError]>) -> String {
-    let mut body = String::with_capacity(message.len() + 16);
-    let mut object = Object::open(&mut body);
-    object.string("error", message);
-    if let Some(details) = details {
-        object.objects("details", details, write_detail);
-    }
     object.close();
     body
 }

@@ -2,6 +2,7 @@
 
 use crate::contract::header;
 use crate::error::FieldError;
+use crate::write::Object;
 
 /// A finished HTTP answer. Every body is JSON.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,7 +30,7 @@ impl Response {
 
     /// `{"error": message, "details": [...]}`.
     pub fn error(status: u16, message: &str, details: Option<&[FieldError]>) -> Self {
-        Self::json(status, crate::batch::error_body(message, details))
+        Self::json(status, error_body(message, details))
     }
 
     /// Adds a header to the response.
@@ -49,4 +50,23 @@ impl Response {
     pub fn mark_replayed(&mut self) {
         self.add_header(header::IDEMPOTENT_REPLAYED, "true");
     }
+}
+
+/// `{"field":…,"message":…}`.
+pub fn write_detail(detail: &FieldError, object: &mut Object<'_>) {
+    object
+        .string("field", detail.field)
+        .string("message", &detail.message);
+}
+
+/// `{"error":…}` with its `details` when there are any.
+pub fn error_body(message: &str, details: Option<&[FieldError]>) -> String {
+    let mut body = String::with_capacity(message.len() + 16);
+    let mut object = Object::open(&mut body);
+    object.string("error", message);
+    if let Some(details) = details {
+        object.objects("details", details, write_detail);
+    }
+    object.close();
+    body
 }

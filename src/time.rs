@@ -1,10 +1,12 @@
 //! RFC 3339 timestamps in UTC, from milliseconds since the Unix epoch.
 
+use crate::write::push_padded;
+
 /// Milliseconds in a day.
 const MS_PER_DAY: i64 = 86_400_000;
 
 /// `2026-12-03T13:05:11.123Z` for a count of milliseconds since 1970-01-01T00:00:00Z.
-/// Times before the epoch are clamped to it.
+/// Times before the epoch are clamped to it, so every field is non-negative.
 pub fn rfc3339(epoch_ms: f64) -> String {
     let ms = if epoch_ms.is_finite() && epoch_ms > 0.0 {
         epoch_ms as i64
@@ -15,19 +17,19 @@ pub fn rfc3339(epoch_ms: f64) -> String {
     let in_day = ms.rem_euclid(MS_PER_DAY);
     let (year, month, day) = civil_from_days(days);
     let mut out = String::with_capacity(24);
-    push_padded(&mut out, year, 4);
+    push_padded(&mut out, year as u64, 4);
     out.push('-');
-    push_padded(&mut out, month, 2);
+    push_padded(&mut out, month as u64, 2);
     out.push('-');
-    push_padded(&mut out, day, 2);
+    push_padded(&mut out, day as u64, 2);
     out.push('T');
-    push_padded(&mut out, in_day / 3_600_000, 2);
+    push_padded(&mut out, (in_day / 3_600_000) as u64, 2);
     out.push(':');
-    push_padded(&mut out, in_day / 60_000 % 60, 2);
+    push_padded(&mut out, (in_day / 60_000 % 60) as u64, 2);
     out.push(':');
-    push_padded(&mut out, in_day / 1000 % 60, 2);
+    push_padded(&mut out, (in_day / 1000 % 60) as u64, 2);
     out.push('.');
-    push_padded(&mut out, in_day % 1000, 3);
+    push_padded(&mut out, (in_day % 1000) as u64, 3);
     out.push('Z');
     out
 }
@@ -45,20 +47,6 @@ fn civil_from_days(days: i64) -> (i64, i64, i64) {
     let month = if mp < 10 { mp + 3 } else { mp - 9 };
     let year = yoe + era * 400 + i64::from(month <= 2);
     (year, month, day)
-}
-
-/// Appends `value` in decimal, left-padded with zeros to `width` digits.
-fn push_padded(out: &mut String, value: i64, width: usize) {
-    let mut digits = [b'0'; 20];
-    let mut n = value.unsigned_abs();
-    let mut i = digits.len();
-    while n > 0 {
-        i -= 1;
-        digits[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-    }
-    let start = i.min(digits.len() - width);
-    out.extend(digits[start..].iter().map(|&b| b as char));
 }
 
 #[cfg(test)]

@@ -109,7 +109,7 @@ impl Webhook {
     /// `outcome`; any other code is a failure). Returns the next step.
     pub fn resume(&self, id: u32, code: u8, value: Option<String>, now: f64) -> String {
         let Some(mut exchange) = self.take(id) else {
-            return encode_response(crate::Error::StorageFailed.into_response());
+            return encode_response(&crate::Error::StorageFailed.into_response());
         };
         let outcome = match code {
             outcome::DONE => Outcome::Done,
@@ -135,7 +135,7 @@ impl Webhook {
             outcome::RATE_LIMITED => StorageError::RateLimited,
             _ => StorageError::Failed,
         };
-        encode_response(crate::Error::from(error).into_response())
+        encode_response(&crate::Error::from(error).into_response())
     }
 
     /// Forgets exchange `id`, whose storage call will never be answered (the driver's
@@ -161,17 +161,15 @@ impl Webhook {
     /// Keeps the exchange when the step is a storage call, and encodes the step.
     fn encode(&self, exchange: Exchange, step: Step) -> String {
         match step {
-            Step::Respond(response) => encode_response(response),
-            // The last call: its success answer rides along and nothing is kept.
-            Step::Perform(op) if exchange.final_response().is_some() => {
-                let mut out = encode_op(FINAL, 0, op);
-                out.push(RECORD);
-                if let Some(response) = exchange.final_response() {
-                    out.push_str(&encode_response(response.clone()));
-                }
-                out
-            }
+            Step::Respond(response) => encode_response(&response),
             Step::Perform(op) => {
+                // The last call: its success answer rides along and nothing is kept.
+                if let Some(response) = exchange.final_response() {
+                    let mut out = encode_op(FINAL, 0, op);
+                    out.push(RECORD);
+                    out.push_str(&encode_response(response));
+                    return out;
+                }
                 let mut slots = self.exchanges.borrow_mut();
                 let id = match slots.iter().position(Option::is_none) {
                     Some(free) => free,
@@ -222,7 +220,7 @@ fn split_headers(flat: &str) -> Vec<(String, String)> {
     headers
 }
 
-fn encode_response(response: crate::Response) -> String {
+fn encode_response(response: &crate::Response) -> String {
     let mut out = String::with_capacity(response.body.len() + 48);
     out.push('R');
     out.push(UNIT);

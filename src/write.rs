@@ -145,18 +145,23 @@ pub fn push_string(out: &mut String, text: &str) {
 }
 
 /// Appends a whole number in decimal.
-pub fn push_u64(out: &mut String, mut value: u64) {
-    let mut digits = [0u8; 20];
-    let mut i = digits.len();
-    loop {
+pub fn push_u64(out: &mut String, value: u64) {
+    push_padded(out, value, 1);
+}
+
+/// Appends a whole number in decimal, left-padded with zeros to at least `width` digits
+/// (at most 20).
+pub fn push_padded(out: &mut String, mut value: u64, width: usize) {
+    const MAX_DIGITS: usize = 20;
+    let mut digits = [b'0'; MAX_DIGITS];
+    let mut i = MAX_DIGITS;
+    while value > 0 {
         i -= 1;
         digits[i] = b'0' + (value % 10) as u8;
         value /= 10;
-        if value == 0 {
-            break;
-        }
     }
-    out.extend(digits[i..].iter().map(|&d| char::from(d)));
+    let start = i.min(MAX_DIGITS - width.clamp(1, MAX_DIGITS));
+    out.extend(digits[start..].iter().map(|&d| char::from(d)));
 }
 
 #[cfg(test)]
