@@ -141,14 +141,16 @@ function sizeLines(size) {
     '',
     'Bytes on disk, and gzipped at zlib level 9 (each file alone; totals as one stream). '
       + 'The JS glue is every module `js/index.js` imports, found by following its imports, '
-      + 'less the inline module and the storage adapter it re-exports (listed apart). Node '
-      + 'loads the inline module, not the `.wasm` file. The floor ships nothing.',
+      + 'less the storage adapter it re-exports (listed apart). Node reads the `.wasm` file; '
+      + 'bundles (Forge\'s) load `js/inline.js` and the inline module instead. The floor '
+      + 'ships nothing.',
     '',
     ...table(['file', 'raw (B)', 'gzip -9 (B)', 'raw', 'gzip -9'], [
       row(`this project: \`${size.wasm.file}\``, size.wasm),
       ...size.glue.map((r) => row(`this project: \`${r.file}\``, r)),
       row('this project: **JS glue, total**', size.glueTotal),
-      row(`this project: \`${size.inline.file}\` (the wasm as base64)`, size.inline),
+      row(`this project, bundles only: \`${size.inline.file}\` (the wasm as base64)`,
+        size.inline),
       ...(size.storage
         ? [row(`this project, storage re-exported: ${size.storage.file}`, size.storage)]
         : []),

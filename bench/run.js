@@ -51,7 +51,7 @@ function say(text) {
 
 /**
  * The sha256 of what Node loads from this project (the .wasm, then every module of
- * `js/index.js`, the inline one included), to tell whether a build landed during the run.
+ * `js/index.js`), to tell whether a build landed during the run.
  */
 function buildHash() {
   const hash = createHash('sha256');

@@ -11,7 +11,7 @@ import { PROJECT_ENTRY, REPO_ROOT } from './contestants.js';
 const GZIP_LEVEL = 9;
 /** The compiled module that ships. */
 export const WASM_FILE = 'js/pkg/clarento_webhook_bg.wasm';
-/** The module Node actually loads: the wasm inlined as base64. */
+/** What bundles (Forge's) load instead of the `.wasm`: the wasm inlined as base64. */
 const INLINE_FILE = 'js/pkg/wasm-inline.js';
 /** Storage adapters that `js/index.js` re-exports: shipped, but not glue. */
 const STORAGE_DIR = 'js/storage/';

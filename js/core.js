@@ -31,19 +31,29 @@ const MAX_LOGGED_METHOD = 16;
 
 /**
  * Builds `createHandler` for one wasm-bindgen glue module and one way to get the compiled
- * module (inlined bytes in Node and bundles, a module import in workerd).
+ * module (compiled from the file in Node, inlined bytes in bundles, a module import in workerd).
  * @param {object} glue The wasm-bindgen `web` target module.
- * @param {() => WebAssembly.Module | BufferSource} loadModule Returns the module or its bytes.
+ * @param {() => WebAssembly.Module | BufferSource | Promise<WebAssembly.Module>} loadModule
+ *   Returns the module, its bytes, or a promise of the module; called once.
  */
 export function makeCreateHandler(glue, loadModule) {
-  let initialised = false;
   // Bumped on every reset: objects made by an older instance must be made again.
   let generation = 0;
 
+  /** @type {Promise<void> | undefined} */
+  let initialising;
   const init = () => {
-    if (initialised) return;
-    glue.initSync({ module: loadModule() });
-    initialised = true;
+    initialising ??= Promise.resolve()
+      .then(loadModule)
+      .then((module) => {
+        glue.initSync({ module });
+      })
+      .catch((error) => {
+        // A module that failed to load is tried again by the next createHandler.
+        initialising = undefined;
+        throw error;
+      });
+    return initialising;
   };
 
   const reset = () => {
@@ -70,7 +80,7 @@ export function makeCreateHandler(glue, loadModule) {
       signingSecret: options.signingSecret ?? '',
       requireSignature: Boolean(options.requireSignature),
     };
-    init();
+    await init();
     let webhook = new glue.Webhook(config);
     let madeIn = generation;
 
@@ -94,7 +104,7 @@ export function makeCreateHandler(glue, loadModule) {
       run(current, request, storage, ticket).then(
         (step) => {
           if (note) note.assetId = assetIdOf(step);
-          watchdog.settle(ticket, toResponse(step));
+          watchdog.settle(ticket, toResponse(step, ticket.splice));
         },
         (error) => {
           // A trap leaves the instance in an unknown state: start a fresh one for the next call.
@@ -140,7 +150,15 @@ class Watchdog {
 
   /** Watches one request; `onTimeout` returns the answer to give when it runs late. */
   watch(deadlineMs, resolve, onTimeout) {
-    const ticket = { due: performance.now() + deadlineMs, resolve, onTimeout, settled: false };
+    // `exchange` and `splice` are the driver's (see `run`); declared here for one shape.
+    const ticket = {
+      due: performance.now() + deadlineMs,
+      resolve,
+      onTimeout,
+      settled: false,
+      exchange: undefined,
+      splice: undefined,
+    };
     this.tickets.add(ticket);
     this.arm(deadlineMs);
     return ticket;

@@ -9,6 +9,8 @@ const UNIT = '\x1f';
 const RECORD = '\x1e';
 /** Where the three-digit status of a response step ends. */
 const STATUS_END = 5;
+/** Stands, in a final step's answer, for the payload, which crosses only once. */
+const SPLICE = '\x1d';
 /** First character of a step that is a storage call. */
 const PERFORM = 'P';
 /** First character of a step that is the last storage call, its success answer attached. */
@@ -48,7 +50,8 @@ export function flattenHeaders(headers) {
  * @param {object} webhook A wasm `Webhook`.
  * @param {any} request The web trigger request.
  * @param {import('./index.js').Storage} storage
- * @param {{ exchange?: number }} [ticket]
+ * @param {{ exchange?: number, splice?: string }} [ticket] Also receives, in `splice`, the
+ *   text that the final step's ␝ stands for.
  * @returns {Promise<string>} The final step, `R…`.
  */
 export async function run(webhook, request, storage, ticket = {}) {
@@ -69,7 +72,10 @@ export async function run(webhook, request, storage, ticket = {}) {
   // The last storage call, with the answer to give when it succeeds.
   const call = storageCall(step);
   const [code] = await perform(storage, call);
-  return code === OUTCOME.DONE ? call.answer : webhook.finalFailed(code);
+  if (code !== OUTCOME.DONE) return webhook.finalFailed(code);
+  // The answer's body may hold ␝ where the payload goes: `toResponse` puts it there.
+  ticket.splice = call.payload;
+  return call.answer;
 }
 
 /**
@@ -162,8 +168,9 @@ function rateLimited(error) {
 /**
  * `R␟status␟assetId(␟name␟value)*␞body` → `{ statusCode, headers, body }`.
  * @param {string} step
+ * @param {string} [splice] What a ␝ in the body stands for.
  */
-export function toResponse(step) {
+export function toResponse(step, splice) {
   const split = step.indexOf(RECORD);
   const headers = { [CONTENT_TYPE]: [JSON_TYPE] };
   // `R␟ddd␟assetId`: the status is always three digits; extra headers follow the asset id.
@@ -172,7 +179,10 @@ export function toResponse(step) {
     const fields = step.slice(afterId + 1, split).split(UNIT);
     for (let i = 0; i + 1 < fields.length; i += 2) headers[fields[i]] = [fields[i + 1]];
   }
-  return { statusCode: Number(step.slice(2, STATUS_END)), headers, body: step.slice(split + 1) };
+  let body = step.slice(split + 1);
+  const at = splice === undefined ? -1 : body.indexOf(SPLICE);
+  if (at !== -1) body = body.slice(0, at) + splice + body.slice(at + 1);
+  return { statusCode: Number(step.slice(2, STATUS_END)), headers, body };
 }
 
 /**
@@ -192,7 +202,9 @@ export function assetIdOf(step) {
  */
 export async function driveWebhook(webhook, request, storage) {
   try {
-    return toResponse(await run(webhook, request, storage));
+    const ticket = {};
+    const step = await run(webhook, request, storage, ticket);
+    return toResponse(step, ticket.splice);
   } finally {
     webhook.free();
   }

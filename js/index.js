@@ -1,22 +1,27 @@
-// The package's entry for Node, Forge and bundlers: the wasm is inlined as base64, so no file
-// is read at run time and a bundler that rewrites paths (Forge's does) cannot break loading.
+// The package's entry for Node: the .wasm is read from beside this file and compiled in the
+// background. Bundles (Forge's included) use js/inline.js, which carries the bytes inlined;
+// workerd uses js/worker-entry.js.
 
+import { readFileSync } from 'node:fs';
 import * as glue from './pkg/clarento_webhook.js';
-import wasmBase64 from './pkg/wasm-inline.js';
 import { makeCreateHandler } from './core.js';
 
 export { DEFAULT_DEADLINE_MS } from './core.js';
 export { memoryStorage } from './storage/memory.js';
 
-/** Decodes the inlined module: natively where Node's Buffer exists, else through `atob`. */
-function inlinedModule() {
-  if (typeof Buffer === 'function') {
-    return new WebAssembly.Module(Buffer.from(wasmBase64, 'base64'));
-  }
-  const text = atob(wasmBase64);
-  const bytes = new Uint8Array(text.length);
-  for (let i = 0; i < text.length; i += 1) bytes[i] = text.charCodeAt(i);
-  return new WebAssembly.Module(bytes);
+/** The module wasm-bindgen wrote, beside its glue. */
+const WASM_FILE = new URL('./pkg/clarento_webhook_bg.wasm', import.meta.url);
+
+/**
+ * Starts compiling the module off the main thread. Meanwhile the host's random source, which
+ * the module asks for on its first request and which Node loads on first use (a few ms), is
+ * made ready, so that the two overlap instead of adding up.
+ * @returns {Promise<WebAssembly.Module>}
+ */
+function compileModule() {
+  const compiling = WebAssembly.compile(readFileSync(WASM_FILE));
+  globalThis.crypto?.getRandomValues(new Uint8Array(1));
+  return compiling;
 }
 
 /**
@@ -25,4 +30,4 @@ function inlinedModule() {
  *   => Promise<(request: import('./index.js').WebTriggerRequest)
  *   => Promise<import('./index.js').WebTriggerResponse>>}
  */
-export const createHandler = makeCreateHandler(glue, inlinedModule);
+export const createHandler = makeCreateHandler(glue, compileModule);

@@ -16,6 +16,16 @@ if ! rustup target list --installed | grep -qx "$TARGET"; then
   rustup target add "$TARGET"
 fi
 
+# The shipped module is built with nightly's -Zbuild-std (scripts/build.sh), which needs the
+# standard library's source; cargo fuzz needs nightly too.
+if ! rustup run nightly rustc --version >/dev/null 2>&1; then
+  say "installing the nightly toolchain with rust-src"
+  rustup toolchain install nightly --profile minimal --component rust-src
+elif ! rustup component list --toolchain nightly --installed | grep -q '^rust-src'; then
+  say "adding rust-src to nightly, for the shipped build"
+  rustup component add rust-src --toolchain nightly
+fi
+
 if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $WASM_BINDGEN_VERSION" ]; then
   say "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (about 5 minutes, once)"
   # Not --locked: the CLI's lock file pins a crate version the registry lacks.

@@ -88,10 +88,11 @@ fn feed(hasher: &mut Sha256, value: &Json<'_>) {
         Json::Null => hasher.update(b"n"),
         Json::Bool(b) => hasher.update(if *b { b"t" } else { b"f" }),
         Json::Number(n) => {
-            hasher.update(b"d");
-            // -0 and 0 are one number in JSON.
-            let n = if *n == 0.0 { 0.0_f64 } else { *n };
-            hasher.update(n.to_bits().to_be_bytes());
+            // The canonical decimal: `1`, `1.0` and `1e0` are one number, as are `-0` and 0.
+            let decimal = n.decimal();
+            hasher.update(if decimal.negative { b"-" } else { b"+" });
+            feed_str(hasher, &decimal.digits);
+            hasher.update(decimal.exponent.to_be_bytes());
         }
         Json::String(s) => {
             hasher.update(b"s");
@@ -214,7 +215,7 @@ impl Record {
             _ => return None,
         };
         let number = |name| match value.get(name) {
-            Some(Json::Number(n)) if *n >= 0.0 => Some(*n as u64),
+            Some(Json::Number(n)) => n.whole(),
             _ => None,
         };
         let string = |name| match value.get(name) {

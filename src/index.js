@@ -3,7 +3,7 @@
 // WEBHOOK_SECRET ...`); assets are stored in the app's Forge Key-Value Store.
 
 import { kvs } from '@forge/kvs';
-import { createHandler } from '../js/index.js';
+import { createHandler } from '../js/inline.js';
 import { handlerOptionsFromEnv } from '../js/env.js';
 import { forgeKvsStorage } from '../js/storage/forge-kvs.js';
 

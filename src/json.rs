@@ -1,18 +1,34 @@
 //! Strict JSON parsing: the body must be one JSON object, no deeper than
 //! [`MAX_JSON_DEPTH`](crate::contract::MAX_JSON_DEPTH), and no object in it may repeat a key.
 //!
-//! `serde_json::Value` keeps the last of two equal keys silently, which would let a body say
+//! A generic JSON tree keeps the last of two equal keys silently, which would let a body say
 //! one thing to a proxy and another to us; this tree keeps every member and refuses
 //! duplicates while it parses. Objects hold at most
 //! [`MAX_OBJECT_MEMBERS`](crate::contract::MAX_OBJECT_MEMBERS) members, which keeps the
 //! pairwise duplicate check cheap.
+//!
+//! The parser is written here rather than taken from `serde_json` because the rules above
+//! are the contract's, and because it is the largest single part of the WebAssembly module
+//! otherwise (about 17 KB of serde's visitor machinery and float parsing). It follows
+//! RFC 8259 exactly, and a property test holds it to `serde_json`'s verdict on every input.
+//! Numbers keep their literal text and are read exactly as decimals (see [`Number`]), so no
+//! float conversion is linked at all.
 
 use crate::contract::{MAX_JSON_DEPTH, MAX_OBJECT_MEMBERS};
 use crate::error::Error;
-use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use std::borrow::Cow;
-use std::cell::Cell;
-use std::fmt;
+
+/// Numbers above the largest finite double, 1.7976931348623157e308, are refused: JavaScript's
+/// `JSON.parse` reads them as `Infinity`, which no JSON text can mean. (Those within half a
+/// unit of it, which JavaScript rounds down, are refused too.)
+const MAX_DECIMAL_EXPONENT: i64 = 308;
+/// The significant digits of the largest finite double.
+const MAX_DOUBLE_DIGITS: &str = "17976931348623157";
+/// Exponents are read up to this size and saturate beyond it; any number that large is
+/// refused or rounds to zero anywhere else, and the saturated value still orders correctly.
+const EXPONENT_LIMIT: i64 = 1 << 40;
+/// A byte order mark, which some senders put before the body.
+const BOM: char = '\u{feff}';
 
 /// A parsed JSON value. Strings without escapes borrow from the text they were parsed from.
 /// Objects keep their members in the order received.
@@ -22,8 +38,8 @@ pub enum Json<'a> {
     Null,
     /// `true` or `false`.
     Bool(bool),
-    /// Any number; integers beyond 2^53 lose precision, as they do in JavaScript.
-    Number(f64),
+    /// Any number, kept exactly as written.
+    Number(Number<'a>),
     /// A string.
     String(Cow<'a, str>),
     /// An array.
@@ -54,158 +70,370 @@ impl<'a> Json<'a> {
     }
 }
 
+/// A JSON number: its literal text, which the parser has checked against the grammar.
+///
+/// It is read as an exact decimal, never rounded through a float: `4096`, `4096.0` and
+/// `4.096e3` are the same whole number, and `4096.000000000000001` is not a whole number at
+/// all (JavaScript would round it to one).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Number<'a>(&'a str);
+
+/// A number as `digits × 10^exponent`, in its one canonical form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decimal {
+    /// Below zero. Zero is never negative: `-0` and `0` are one number.
+    pub negative: bool,
+    /// The significant digits, ASCII, with no leading or trailing zero; empty for zero.
+    pub digits: String,
+    /// The power of ten the digits are scaled by; 0 for zero.
+    pub exponent: i64,
+}
+
+impl<'a> Number<'a> {
+    /// The literal as written.
+    pub fn literal(&self) -> &'a str {
+        self.0
+    }
+
+    /// The value in canonical form.
+    pub fn decimal(&self) -> Decimal {
+        let text = self.0;
+        let negative = text.starts_with('-');
+        let body = text.trim_start_matches('-');
+        let (mantissa, exponent) = match body.find(['e', 'E']) {
+            Some(at) => (&body[..at], read_exponent(&body[at + 1..])),
+            None => (body, 0),
+        };
+        let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+        let mut digits = String::with_capacity(whole.len() + fraction.len());
+        digits.push_str(whole.trim_start_matches('0'));
+        if digits.is_empty() {
+            digits.push_str(fraction.trim_start_matches('0'));
+        } else {
+            digits.push_str(fraction);
+        }
+        let trimmed = digits.trim_end_matches('0').len();
+        let exponent = exponent - fraction.len() as i64 + (digits.len() - trimmed) as i64;
+        digits.truncate(trimmed);
+        if digits.is_empty() {
+            return Decimal {
+                negative: false,
+                digits,
+                exponent: 0,
+            };
+        }
+        Decimal {
+            negative,
+            digits,
+            exponent,
+        }
+    }
+
+    /// The value when it is a whole number from 0 to `u64::MAX` (`-0` is 0), else `None`.
+    pub fn whole(&self) -> Option<u64> {
+        // The common case, digits only, without building the canonical form.
+        if let Some(value) = plain_u64(self.0) {
+            return Some(value);
+        }
+        let decimal = self.decimal();
+        if decimal.digits.is_empty() {
+            return Some(0);
+        }
+        if decimal.negative || decimal.exponent < 0 {
+            return None;
+        }
+        let mut value = plain_u64(&decimal.digits)?;
+        for _ in 0..decimal.exponent {
+            value = value.checked_mul(10)?;
+        }
+        Some(value)
+    }
+}
+
+/// `text` as a `u64` when it is ASCII digits only and fits.
+fn plain_u64(text: &str) -> Option<u64> {
+    if text.is_empty() {
+        return None;
+    }
+    text.bytes().try_fold(0u64, |value, byte| {
+        if !byte.is_ascii_digit() {
+            return None;
+        }
+        value.checked_mul(10)?.checked_add(u64::from(byte - b'0'))
+    })
+}
+
+/// An exponent's text (`+12`, `-3`, `7`), saturated at ±[`EXPONENT_LIMIT`].
+fn read_exponent(text: &str) -> i64 {
+    let negative = text.starts_with('-');
+    let magnitude = text
+        .trim_start_matches(['+', '-'])
+        .bytes()
+        .fold(0i64, |value, byte| {
+            (value * 10 + i64::from(byte - b'0')).min(EXPONENT_LIMIT)
+        });
+    if negative {
+        -magnitude
+    } else {
+        magnitude
+    }
+}
+
 /// Parses a request body into a JSON object. A leading UTF-8 byte order mark is skipped.
 pub fn parse_object(body: &str) -> Result<Json<'_>, Error> {
-    let text = body.strip_prefix('\u{feff}').unwrap_or(body);
+    let text = body.strip_prefix(BOM).unwrap_or(body);
     match parse(text) {
         Some(value @ Json::Object(_)) => Ok(value),
         _ => Err(Error::InvalidJson),
     }
 }
 
-/// Parses any JSON text with the same rules (also used for stored records).
+/// Parses any JSON text with the same rules (also used for stored records); `None` when it
+/// is not JSON or breaks a rule.
 pub fn parse(text: &str) -> Option<Json<'_>> {
-    let refused = Cell::new(false);
-    let mut deserializer = serde_json::Deserializer::from_str(text);
-    let value = Seed {
-        depth: 0,
-        refused: &refused,
+    let mut parser = Parser { text, at: 0 };
+    let value = parser.value(0)?;
+    parser.skip_whitespace();
+    (parser.at == text.len()).then_some(value)
+}
+
+/// A cursor over the text. Every position it stops at is an ASCII byte or the end, so
+/// slicing the text there always falls on a character boundary.
+struct Parser<'a> {
+    text: &'a str,
+    at: usize,
+}
+
+impl<'a> Parser<'a> {
+    fn peek(&self) -> Option<u8> {
+        self.text.as_bytes().get(self.at).copied()
     }
-    .deserialize(&mut deserializer)
-    .ok()?;
-    deserializer.end().ok()?;
-    (!refused.get()).then_some(value)
-}
 
-/// Builds a [`Json`] while checking the rules. A broken rule is recorded in `refused` and the
-/// rest is skipped rather than raised as a serde error: serde's custom errors would link
-/// string formatting into the WebAssembly module for a message nobody reads.
-#[derive(Clone, Copy)]
-struct Seed<'a> {
-    depth: usize,
-    refused: &'a Cell<bool>,
-}
-
-impl<'de> DeserializeSeed<'de> for Seed<'_> {
-    type Value = Json<'de>;
-
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Json<'de>, D::Error> {
-        deserializer.deserialize_any(self)
-    }
-}
-
-impl Seed<'_> {
-    /// The seed for the members of a nested array or object, or `None` when it is too deep.
-    fn nested(self) -> Option<Self> {
-        if self.depth >= MAX_JSON_DEPTH {
-            self.refused.set(true);
-            return None;
+    fn skip_whitespace(&mut self) {
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
+            self.at += 1;
         }
-        Some(Seed {
-            depth: self.depth + 1,
-            ..self
+    }
+
+    /// Consumes `byte` after any whitespace, or fails.
+    fn expect(&mut self, byte: u8) -> Option<()> {
+        self.skip_whitespace();
+        (self.peek() == Some(byte)).then(|| self.at += 1)
+    }
+
+    /// One value, after any whitespace; `depth` counts the arrays and objects around it.
+    fn value(&mut self, depth: usize) -> Option<Json<'a>> {
+        self.skip_whitespace();
+        match self.peek()? {
+            b'{' => self.object(depth),
+            b'[' => self.array(depth),
+            b'"' => self.string().map(Json::String),
+            b't' => self.literal("true", Json::Bool(true)),
+            b'f' => self.literal("false", Json::Bool(false)),
+            b'n' => self.literal("null", Json::Null),
+            _ => self.number().map(Json::Number),
+        }
+    }
+
+    fn literal(&mut self, word: &str, value: Json<'a>) -> Option<Json<'a>> {
+        self.text[self.at..].starts_with(word).then(|| {
+            self.at += word.len();
+            value
         })
     }
-}
 
-impl<'de> Visitor<'de> for Seed<'_> {
-    type Value = Json<'de>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a JSON value")
-    }
-
-    fn visit_unit<E>(self) -> Result<Json<'de>, E> {
-        Ok(Json::Null)
-    }
-
-    fn visit_bool<E>(self, v: bool) -> Result<Json<'de>, E> {
-        Ok(Json::Bool(v))
-    }
-
-    fn visit_i64<E>(self, v: i64) -> Result<Json<'de>, E> {
-        Ok(Json::Number(v as f64))
-    }
-
-    fn visit_u64<E>(self, v: u64) -> Result<Json<'de>, E> {
-        Ok(Json::Number(v as f64))
-    }
-
-    fn visit_f64<E>(self, v: f64) -> Result<Json<'de>, E> {
-        Ok(Json::Number(v))
-    }
-
-    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Json<'de>, E> {
-        Ok(Json::String(Cow::Borrowed(v)))
-    }
-
-    fn visit_str<E>(self, v: &str) -> Result<Json<'de>, E> {
-        Ok(Json::String(Cow::Owned(v.to_owned())))
-    }
-
-    fn visit_string<E>(self, v: String) -> Result<Json<'de>, E> {
-        Ok(Json::String(Cow::Owned(v)))
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Json<'de>, A::Error> {
-        let Some(child) = self.nested() else {
-            while seq.next_element::<IgnoredAny>()?.is_some() {}
-            return Ok(Json::Null);
-        };
-        let mut items = Vec::new();
-        while let Some(item) = seq.next_element_seed(child)? {
-            items.push(item);
+    fn object(&mut self, depth: usize) -> Option<Json<'a>> {
+        if depth >= MAX_JSON_DEPTH {
+            return None;
         }
-        Ok(Json::Array(items))
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Json<'de>, A::Error> {
-        let Some(child) = self.nested() else {
-            while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-            return Ok(Json::Null);
-        };
-        let mut members: Vec<(Cow<'de, str>, Json<'de>)> = Vec::new();
-        while let Some(key) = map.next_key_seed(KeySeed)? {
-            let value = map.next_value_seed(child)?;
+        self.at += 1;
+        let mut members: Vec<(Cow<'a, str>, Json<'a>)> = Vec::new();
+        self.skip_whitespace();
+        if self.peek() == Some(b'}') {
+            self.at += 1;
+            return Some(Json::Object(members));
+        }
+        loop {
+            self.skip_whitespace();
+            if self.peek() != Some(b'"') {
+                return None;
+            }
+            let key = self.string()?;
+            self.expect(b':')?;
+            let value = self.value(depth + 1)?;
             if members.len() == MAX_OBJECT_MEMBERS || members.iter().any(|(k, _)| *k == key) {
-                self.refused.set(true);
-            } else {
-                members.push((key, value));
+                return None;
+            }
+            members.push((key, value));
+            self.skip_whitespace();
+            match self.peek()? {
+                b',' => self.at += 1,
+                b'}' => {
+                    self.at += 1;
+                    return Some(Json::Object(members));
+                }
+                _ => return None,
             }
         }
-        Ok(Json::Object(members))
-    }
-}
-
-/// Object keys, read as strings without serde's generic `String` visitor (whose type errors
-/// format messages).
-struct KeySeed;
-
-impl<'de> DeserializeSeed<'de> for KeySeed {
-    type Value = Cow<'de, str>;
-
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
-        deserializer.deserialize_str(self)
-    }
-}
-
-impl<'de> Visitor<'de> for KeySeed {
-    type Value = Cow<'de, str>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an object key")
     }
 
-    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
-        Ok(Cow::Borrowed(v))
+    fn array(&mut self, depth: usize) -> Option<Json<'a>> {
+        if depth >= MAX_JSON_DEPTH {
+            return None;
+        }
+        self.at += 1;
+        let mut items = Vec::new();
+        self.skip_whitespace();
+        if self.peek() == Some(b']') {
+            self.at += 1;
+            return Some(Json::Array(items));
+        }
+        loop {
+            items.push(self.value(depth + 1)?);
+            self.skip_whitespace();
+            match self.peek()? {
+                b',' => self.at += 1,
+                b']' => {
+                    self.at += 1;
+                    return Some(Json::Array(items));
+                }
+                _ => return None,
+            }
+        }
     }
 
-    fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
-        Ok(Cow::Owned(v.to_owned()))
+    /// A string, the cursor on its opening quote. Borrowed when it holds no escape.
+    fn string(&mut self) -> Option<Cow<'a, str>> {
+        self.at += 1;
+        let start = self.at;
+        let bytes = self.text.as_bytes();
+        loop {
+            match *bytes.get(self.at)? {
+                b'"' => {
+                    self.at += 1;
+                    return Some(Cow::Borrowed(&self.text[start..self.at - 1]));
+                }
+                b'\\' => break,
+                byte if byte < 0x20 => return None,
+                _ => self.at += 1,
+            }
+        }
+        let mut out = String::with_capacity(self.at - start + 16);
+        out.push_str(&self.text[start..self.at]);
+        loop {
+            let run = self.at;
+            while let Some(&byte) = bytes.get(self.at) {
+                if byte == b'"' || byte == b'\\' || byte < 0x20 {
+                    break;
+                }
+                self.at += 1;
+            }
+            out.push_str(&self.text[run..self.at]);
+            match *bytes.get(self.at)? {
+                b'"' => {
+                    self.at += 1;
+                    return Some(Cow::Owned(out));
+                }
+                b'\\' => {
+                    self.at += 1;
+                    out.push(self.escape()?);
+                }
+                _ => return None,
+            }
+        }
     }
 
-    fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
-        Ok(Cow::Owned(v))
+    /// The character an escape stands for, the cursor just after its backslash.
+    fn escape(&mut self) -> Option<char> {
+        let byte = self.peek()?;
+        self.at += 1;
+        Some(match byte {
+            b'"' => '"',
+            b'\\' => '\\',
+            b'/' => '/',
+            b'b' => '\u{8}',
+            b'f' => '\u{c}',
+            b'n' => '\n',
+            b'r' => '\r',
+            b't' => '\t',
+            b'u' => {
+                let unit = self.hex4()?;
+                match unit {
+                    0xD800..=0xDBFF => {
+                        // A high surrogate must be followed by an escaped low one.
+                        if !self.text[self.at..].starts_with("\\u") {
+                            return None;
+                        }
+                        self.at += 2;
+                        let low = self.hex4()?;
+                        if !(0xDC00..=0xDFFF).contains(&low) {
+                            return None;
+                        }
+                        let scalar = 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00);
+                        char::from_u32(scalar)?
+                    }
+                    _ => char::from_u32(unit)?,
+                }
+            }
+            _ => return None,
+        })
+    }
+
+    fn hex4(&mut self) -> Option<u32> {
+        let digits = self.text.as_bytes().get(self.at..self.at + 4)?;
+        let mut unit = 0;
+        for &digit in digits {
+            unit = unit * 16 + char::from(digit).to_digit(16)?;
+        }
+        self.at += 4;
+        Some(unit)
+    }
+
+    /// A number: `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`.
+    fn number(&mut self) -> Option<Number<'a>> {
+        let start = self.at;
+        if self.peek() == Some(b'-') {
+            self.at += 1;
+        }
+        match self.peek()? {
+            b'0' => self.at += 1,
+            b'1'..=b'9' => self.digits(),
+            _ => return None,
+        }
+        if self.peek() == Some(b'.') {
+            self.at += 1;
+            self.required_digits()?;
+        }
+        if let Some(b'e' | b'E') = self.peek() {
+            self.at += 1;
+            if let Some(b'+' | b'-') = self.peek() {
+                self.at += 1;
+            }
+            self.required_digits()?;
+        }
+        let number = Number(&self.text[start..self.at]);
+        // Only a long or scaled literal can be out of range; most are neither.
+        if self.at - start <= MAX_DECIMAL_EXPONENT as usize && !number.0.contains(['e', 'E']) {
+            return Some(number);
+        }
+        let decimal = number.decimal();
+        let magnitude = decimal.exponent + decimal.digits.len() as i64 - 1;
+        let in_range = decimal.digits.is_empty()
+            || magnitude < MAX_DECIMAL_EXPONENT
+            || (magnitude == MAX_DECIMAL_EXPONENT && decimal.digits.as_str() <= MAX_DOUBLE_DIGITS);
+        in_range.then_some(number)
+    }
+
+    fn digits(&mut self) {
+        while let Some(b'0'..=b'9') = self.peek() {
+            self.at += 1;
+        }
+    }
+
+    fn required_digits(&mut self) -> Option<()> {
+        let start = self.at;
+        self.digits();
+        (self.at > start).then_some(())
     }
 }
 
@@ -216,7 +444,7 @@ mod tests {
     #[test]
     fn accepts_an_object_with_a_bom() {
         let value = parse_object("\u{feff}{\"a\":1}").unwrap();
-        assert_eq!(value.get("a"), Some(&Json::Number(1.0)));
+        assert_eq!(value.get("a"), Some(&Json::Number(Number("1"))));
     }
 
     #[test]
@@ -278,6 +506,175 @@ mod tests {
         assert_eq!(parse_object(&deep), Err(Error::InvalidJson));
         let arrays = format!("{{\"a\":{}1{}}}", "[".repeat(5000), "]".repeat(5000));
         assert_eq!(parse_object(&arrays), Err(Error::InvalidJson));
+    }
+
+    #[test]
+    fn follows_the_grammar_at_every_edge() {
+        let accepted = [
+            "0",
+            "-0",
+            "1",
+            "-1",
+            "10",
+            "1.5",
+            "-0.0",
+            "1e5",
+            "1E5",
+            "1e+5",
+            "1e-5",
+            "1.25e-3",
+            "0e0",
+            "\"\"",
+            "\"a\\\"b\"",
+            "\"\\\\\\/\\b\\f\\n\\r\\t\"",
+            "\"\\u00e9\\u00E9\"",
+            "\"\\ud83d\\ude00\"",
+            "\"\u{7f}\u{e9}\u{1f600}\"",
+            "[]",
+            "[ ]",
+            "{}",
+            "{ }",
+            " \t\n\r{\"a\" : [ 1 , { } ] }\r\n",
+            "true",
+            "false",
+            "null",
+            "[true,false,null]",
+        ];
+        for text in accepted {
+            assert!(parse(text).is_some(), "{text:?} was refused");
+        }
+        let refused = [
+            "01",
+            "-01",
+            "00",
+            "+1",
+            ".5",
+            "1.",
+            "1.e5",
+            "1e",
+            "1e+",
+            "-",
+            "--1",
+            "0x10",
+            "1_0",
+            "NaN",
+            "Infinity",
+            "tru",
+            "truee",
+            "nul",
+            "True",
+            "\"a",
+            "\"\\\"",
+            "\"\\v\"",
+            "\"\\x41\"",
+            "\"\\u12\"",
+            "\"\\u12G4\"",
+            "\"\u{0}\"",
+            "\"\u{1f}\"",
+            "\"\t\"",
+            "\"\n\"",
+            "[1,]",
+            "[,1]",
+            "[1 2]",
+            "{\"a\":1,}",
+            "{,}",
+            "{\"a\"}",
+            "{\"a\" 1}",
+            "{a:1}",
+            "{1:1}",
+            "[",
+            "]",
+            "{",
+            "}",
+            "",
+            " ",
+            "\u{feff}{}",
+            "{}\u{0}",
+            "\u{a0}1",
+            "\"\\udc00\"",
+            "\"\\ud800\\u0041\"",
+            "\"\\ud800x\"",
+            "[1]]",
+            "\"\\u",
+        ];
+        for text in refused {
+            assert!(parse(text).is_none(), "{text:?} was accepted");
+        }
+        // The tables themselves are checked against the reference parser.
+        for text in accepted {
+            assert!(
+                serde_json::from_str::<serde_json::Value>(text).is_ok(),
+                "{text:?}"
+            );
+        }
+        for text in refused {
+            assert!(
+                serde_json::from_str::<serde_json::Value>(text).is_err(),
+                "{text:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn strings_decode_their_escapes() {
+        let parsed = parse(r#""a\"\\\/\b\f\n\r\t\u00e9\ud83d\ude00z""#).unwrap();
+        assert_eq!(
+            parsed,
+            Json::String("a\"\\/\u{8}\u{c}\n\r\t\u{e9}\u{1f600}z".into())
+        );
+        assert!(matches!(
+            parse("\"plain\""),
+            Some(Json::String(Cow::Borrowed("plain")))
+        ));
+    }
+
+    #[test]
+    fn numbers_are_read_as_exact_decimals() {
+        let decimal = |text| Number(text).decimal();
+        let canonical = |negative, digits: &str, exponent| Decimal {
+            negative,
+            digits: digits.into(),
+            exponent,
+        };
+        assert_eq!(decimal("4096"), canonical(false, "4096", 0));
+        assert_eq!(decimal("4096.000"), canonical(false, "4096", 0));
+        assert_eq!(decimal("4.096e3"), canonical(false, "4096", 0));
+        assert_eq!(decimal("409600e-2"), canonical(false, "4096", 0));
+        assert_eq!(decimal("1000"), canonical(false, "1", 3));
+        assert_eq!(decimal("-0.0012"), canonical(true, "12", -4));
+        assert_eq!(decimal("-0.0e7"), canonical(false, "", 0));
+        assert_eq!(decimal("0"), decimal("-0"));
+        let whole = |text| Number(text).whole();
+        assert_eq!(whole("4096"), Some(4096));
+        assert_eq!(whole("4096.0"), Some(4096));
+        assert_eq!(whole("4.096E+3"), Some(4096));
+        assert_eq!(whole("-0"), Some(0));
+        assert_eq!(whole("0.0e-5"), Some(0));
+        assert_eq!(whole("18446744073709551615"), Some(u64::MAX));
+        assert_eq!(whole("18446744073709551616"), None);
+        assert_eq!(whole("1e20"), None);
+        assert_eq!(whole("1e19"), Some(10_000_000_000_000_000_000));
+        assert_eq!(whole("1e1000000000000000"), None);
+        assert_eq!(whole("4096.000000000000001"), None);
+        assert_eq!(whole("-1"), None);
+        assert_eq!(whole("0.5"), None);
+    }
+
+    #[test]
+    fn refuses_numbers_beyond_what_javascript_can_hold() {
+        assert!(parse("1e308").is_some());
+        assert!(parse("1.7976931348623157e308").is_some());
+        assert!(parse("-1.7976931348623157e308").is_some());
+        assert!(parse("1.7976931348623158e308").is_none());
+        assert!(parse("9.99e308").is_none());
+        assert!(parse("1e309").is_none());
+        assert!(parse("0.001e311").is_some());
+        assert!(parse(&format!("1{}", "0".repeat(308))).is_some());
+        assert!(parse(&format!("2{}", "0".repeat(308))).is_none());
+        assert!(parse(&format!("1{}", "0".repeat(309))).is_none());
+        assert!(parse(&format!("0.{}1", "0".repeat(400))).is_some());
+        assert!(parse("1e-99999999999999999999999").is_some());
+        assert!(parse("1e99999999999999999999999").is_none());
     }
 
     #[test]

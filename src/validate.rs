@@ -158,10 +158,10 @@ fn mime_type(value: Option<&Json>) -> Result<String, FieldError> {
 fn size(value: Option<&Json>) -> Result<u64, FieldError> {
     const MESSAGE: &str = "must be a whole number from 0 to 9007199254740991";
     match value {
-        Some(Json::Number(n)) if n.fract() == 0.0 && *n >= 0.0 && *n <= MAX_SIZE_BYTES as f64 => {
-            Ok(*n as u64)
-        }
-        Some(Json::Number(_)) => Err(FieldError::new(field::SIZE_BYTES, MESSAGE)),
+        Some(Json::Number(n)) => match n.whole() {
+            Some(bytes) if bytes <= MAX_SIZE_BYTES => Ok(bytes),
+            _ => Err(FieldError::new(field::SIZE_BYTES, MESSAGE)),
+        },
         Some(other) => Err(FieldError::new(
             field::SIZE_BYTES,
             must_be("a number", other),

@@ -13,8 +13,11 @@
 //! last is `F␟0␟op␟key␟ttl␞payload␞` followed by the response to give if it succeeds; the
 //! exchange is not kept, and a failure is answered by [`Webhook::final_failed`].
 //!
-//! ␟ is U+001F and ␞ is U+001E: neither can occur in the JSON this crate writes, which
-//! escapes every control character.
+//! When that response's body embeds the payload (a 201 embeds the stored asset), the body
+//! carries ␝ in its place and the driver splices the payload back, so it crosses once.
+//!
+//! ␟ is U+001F, ␞ is U+001E and ␝ is U+001D: none can occur in the JSON this crate writes,
+//! which escapes every control character.
 
 use crate::error::StorageError;
 use crate::handler::{Config, Env, Exchange, Op, Outcome, Step};
@@ -30,6 +33,8 @@ use wasm_bindgen::prelude::*;
 const UNIT: char = '\u{1f}';
 /// Separates a step's fields from its body or payload.
 const RECORD: char = '\u{1e}';
+/// Stands, in the answer of a final step, for the payload it embeds.
+const SPLICE: char = '\u{1d}';
 /// First character of a storage call that the exchange continues from.
 const PERFORM: char = 'P';
 /// First character of a storage call that is the exchange's last.
@@ -165,10 +170,7 @@ impl Webhook {
             Step::Perform(op) => {
                 // The last call: its success answer rides along and nothing is kept.
                 if let Some(response) = exchange.final_response() {
-                    let mut out = encode_op(FINAL, 0, op);
-                    out.push(RECORD);
-                    out.push_str(&encode_response(response));
-                    return out;
+                    return encode_final(op, response);
                 }
                 let mut slots = self.exchanges.borrow_mut();
                 let id = match slots.iter().position(Option::is_none) {
@@ -220,8 +222,38 @@ fn split_headers(flat: &str) -> Vec<(String, String)> {
     headers
 }
 
+/// The last storage call with its success answer. A 201 body ends with the stored record and
+/// `}`: the record is sent once, and the driver puts it back where the body has ␝.
+fn encode_final(op: Op, response: &crate::Response) -> String {
+    let mut out = encode_op(FINAL, 0, op);
+    let payload_at = out.find(RECORD).map_or(out.len(), |at| at + 1);
+    let payload = &out[payload_at..];
+    let head = response
+        .body
+        .strip_suffix('}')
+        .and_then(|head| head.strip_suffix(payload))
+        .filter(|_| !payload.is_empty());
+    let answer = match head {
+        Some(head) => {
+            let mut body = String::with_capacity(head.len() + 2);
+            body.push_str(head);
+            body.push(SPLICE);
+            body.push('}');
+            encode_response_with_body(response, &body)
+        }
+        None => encode_response(response),
+    };
+    out.push(RECORD);
+    out.push_str(&answer);
+    out
+}
+
 fn encode_response(response: &crate::Response) -> String {
-    let mut out = String::with_capacity(response.body.len() + 48);
+    encode_response_with_body(response, &response.body)
+}
+
+fn encode_response_with_body(response: &crate::Response, body: &str) -> String {
+    let mut out = String::with_capacity(body.len() + 64);
     out.push('R');
     out.push(UNIT);
     push_u64(&mut out, u64::from(response.status));
@@ -234,12 +266,13 @@ fn encode_response(response: &crate::Response) -> String {
         out.push_str(value);
     }
     out.push(RECORD);
-    out.push_str(&response.body);
+    out.push_str(body);
     out
 }
 
 fn encode_op(kind: char, id: usize, op: Op) -> String {
-    let mut out = String::from(kind);
+    let mut out = String::with_capacity(op_capacity(&op));
+    out.push(kind);
     out.push(UNIT);
     push_u64(&mut out, id as u64);
     out.push(UNIT);
@@ -271,6 +304,17 @@ fn encode_op(kind: char, id: usize, op: Op) -> String {
     out.push(RECORD);
     out.push_str(&payload);
     out
+}
+
+/// Room for an encoded storage call, so that it is written without growing.
+fn op_capacity(op: &Op) -> usize {
+    const FIELDS: usize = 64;
+    FIELDS
+        + match op {
+            Op::Get(key) | Op::Delete(key) => key.len(),
+            Op::Set(key, json, _) | Op::SetIfAbsent(key, json, _) => key.len() + json.len(),
+            Op::BatchSet(entries) => entries.iter().map(|(k, j)| k.len() + j.len() + 2).sum(),
+        }
 }
 
 /// Lowercase and NFC through the host's `toLowerCase` and `normalize`.
