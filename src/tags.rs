@@ -18,13 +18,31 @@ pub fn normalise_tags<'a>(
     normalizer: &impl Normalizer,
 ) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
+    // A cheap hash of each kept tag: repeats are looked for among equal hashes only, so the
+    // pairwise check over at most 50 tags compares numbers, not strings.
+    let mut hashes: Vec<u64> = Vec::new();
     for tag in tags {
         let tag = normalise_tag(tag, normalizer);
-        if !tag.is_empty() && !out.contains(&tag) {
+        let hash = fnv1a(&tag);
+        let repeat = hashes
+            .iter()
+            .zip(&out)
+            .any(|(seen, kept)| *seen == hash && *kept == tag);
+        if !tag.is_empty() && !repeat {
             out.push(tag);
+            hashes.push(hash);
         }
     }
     out
+}
+
+/// The 64-bit FNV-1a hash: not for untrusted sets at scale, enough to tell tags apart.
+fn fnv1a(text: &str) -> u64 {
+    const OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+    const PRIME: u64 = 0x0000_0100_0000_01b3;
+    text.bytes().fold(OFFSET, |hash, byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(PRIME)
+    })
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]

@@ -9,7 +9,7 @@ use crate::contract::{
 use crate::error::{Error, FieldError};
 use crate::json::Json;
 use crate::tags::normalise_tags;
-use crate::text::{char_len, has_control, Normalizer};
+use crate::text::{has_control, longer_than, Normalizer};
 use crate::{mime, url};
 
 /// A valid registration, normalised and ready to become an asset record.
@@ -128,7 +128,7 @@ fn name(value: Option<&Json>) -> Result<String, FieldError> {
             "must not contain control characters",
         ));
     }
-    if char_len(name) > MAX_NAME_CHARS {
+    if longer_than(name, MAX_NAME_CHARS) {
         return Err(FieldError::new(
             field::NAME,
             "must be at most 255 characters",
@@ -197,7 +197,7 @@ fn tags(value: &Json, normalizer: &impl Normalizer) -> Result<Vec<String>, Field
         raw.push(tag);
     }
     let tags = normalise_tags(raw, normalizer);
-    if tags.iter().any(|tag| char_len(tag) > MAX_TAG_CHARS) {
+    if tags.iter().any(|tag| longer_than(tag, MAX_TAG_CHARS)) {
         return Err(FieldError::new(
             field::TAGS,
             "each tag must be at most 64 characters",
@@ -214,7 +214,7 @@ fn short_string(field: &'static str, value: &Json) -> Result<String, FieldError>
             "must not contain control characters",
         ));
     }
-    if char_len(text) > MAX_ID_CHARS {
+    if longer_than(text, MAX_ID_CHARS) {
         return Err(FieldError::new(field, "must be at most 128 characters"));
     }
     Ok(text.to_owned())
