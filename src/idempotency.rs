@@ -90,9 +90,15 @@ fn feed(hasher: &mut Sha256, value: &Json<'_>) {
         Json::Number(n) => {
             // The canonical decimal: `1`, `1.0` and `1e0` are one number, as are `-0` and 0.
             let decimal = n.decimal();
-            hasher.update(if decimal.negative { b"-" } else { b"+" });
-            feed_str(hasher, &decimal.digits);
-            hasher.update(decimal.exponent.to_be_bytes());
+            if decimal.exact {
+                hasher.update(if decimal.negative { b"-" } else { b"+" });
+                feed_str(hasher, &decimal.digits);
+                hasher.update(decimal.exponent.to_be_bytes());
+            } else {
+                // An exponent too long to hold: the literal itself, so no two collide.
+                hasher.update(b"L");
+                feed_str(hasher, n.literal());
+            }
         }
         Json::String(s) => {
             hasher.update(b"s");
@@ -222,7 +228,7 @@ impl Record {
             Some(Json::String(s)) => Some(s.to_string()),
             _ => None,
         };
-        let status_code = number("statusCode").map(|n| n as u16);
+        let status_code = number("statusCode").and_then(|n| u16::try_from(n).ok());
         let body = string("body");
         if state == STATE_DONE && (status_code.is_none() || body.is_none()) {
             return None;
@@ -311,6 +317,36 @@ mod tests {
         assert_eq!(fingerprint(&e), fingerprint(&f));
         assert_ne!(fingerprint(&f), fingerprint(&g));
         assert_ne!(fingerprint(&a), fingerprint(&c));
+    }
+
+    #[test]
+    fn fingerprints_tell_numbers_apart_exactly() {
+        let print = |body: &str| fingerprint(&crate::json::parse(body).unwrap());
+        assert_eq!(print(r#"{"n":4096}"#), print(r#"{"n":4.096e3}"#));
+        assert_ne!(
+            print(r#"{"n":4096}"#),
+            print(r#"{"n":4096.000000000000001}"#)
+        );
+        // Exponents too long to hold are compared as written, not as a clamped value.
+        assert_ne!(
+            print(r#"{"n":1e-1099511627777}"#),
+            print(r#"{"n":1e-99999999999999999999999}"#)
+        );
+        assert_ne!(
+            print(r#"{"n":10e-1099511627777}"#),
+            print(r#"{"n":1e-1099511627775}"#)
+        );
+    }
+
+    #[test]
+    fn stored_statuses_out_of_range_are_not_records() {
+        let record = |status: u32| {
+            let fields = r#""state":"done","fingerprint":"fp","createdAt":1,"expiresAt":5"#;
+            format!(r#"{{{fields},"statusCode":{status},"body":"{{}}"}}"#)
+        };
+        assert!(Record::parse(&record(200)).is_some());
+        // 65736 would wrap to 200 as a u16.
+        assert!(Record::parse(&record(65736)).is_none());
     }
 
     #[test]

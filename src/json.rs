@@ -18,14 +18,20 @@ use crate::contract::{MAX_JSON_DEPTH, MAX_OBJECT_MEMBERS};
 use crate::error::Error;
 use std::borrow::Cow;
 
-/// Numbers above the largest finite double, 1.7976931348623157e308, are refused: JavaScript's
-/// `JSON.parse` reads them as `Infinity`, which no JSON text can mean. (Those within half a
-/// unit of it, which JavaScript rounds down, are refused too.)
+/// Numbers that a double cannot hold are refused: JavaScript's `JSON.parse` reads them as
+/// `Infinity`, which no JSON text can mean. That is every magnitude from 2^1024 − 2^970 up
+/// (halfway between the largest double and 2^1024, where rounding goes up), whose decimal
+/// exponent is this...
 const MAX_DECIMAL_EXPONENT: i64 = 308;
-/// The significant digits of the largest finite double.
-const MAX_DOUBLE_DIGITS: &str = "17976931348623157";
-/// Exponents are read up to this size and saturate beyond it; any number that large is
-/// refused or rounds to zero anywhere else, and the saturated value still orders correctly.
+/// ...and whose significant digits are these.
+const OVERFLOW_DIGITS: &str = concat!(
+    "17976931348623158079372897140530341507993413271003782693617377898044496829276475",
+    "09466490179775872070963302864166928879109465555478519404026306574886715058206819",
+    "08902000708383676273854845817711531764475730270069855571366959622842914819860834",
+    "936475292719074168444365510704342711559699508093042880177904174497792",
+);
+/// Exponents are read up to this size; beyond it they saturate and the [`Decimal`] is marked
+/// inexact. Any such number is refused as too large, or is zero to JavaScript.
 const EXPONENT_LIMIT: i64 = 1 << 40;
 /// A byte order mark, which some senders put before the body.
 const BOM: char = '\u{feff}';
@@ -87,6 +93,9 @@ pub struct Decimal {
     pub digits: String,
     /// The power of ten the digits are scaled by; 0 for zero.
     pub exponent: i64,
+    /// False when the written exponent was beyond what is kept, so that `exponent` is a bound
+    /// rather than the value; such numbers are told apart by their literal text.
+    pub exact: bool,
 }
 
 impl<'a> Number<'a> {
@@ -100,9 +109,9 @@ impl<'a> Number<'a> {
         let text = self.0;
         let negative = text.starts_with('-');
         let body = text.trim_start_matches('-');
-        let (mantissa, exponent) = match body.find(['e', 'E']) {
+        let (mantissa, (exponent, exact)) = match body.find(['e', 'E']) {
             Some(at) => (&body[..at], read_exponent(&body[at + 1..])),
-            None => (body, 0),
+            None => (body, (0, true)),
         };
         let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
         let mut digits = String::with_capacity(whole.len() + fraction.len());
@@ -120,12 +129,14 @@ impl<'a> Number<'a> {
                 negative: false,
                 digits,
                 exponent: 0,
+                exact: true,
             };
         }
         Decimal {
             negative,
             digits,
             exponent,
+            exact,
         }
     }
 
@@ -163,20 +174,19 @@ fn plain_u64(text: &str) -> Option<u64> {
     })
 }
 
-/// An exponent's text (`+12`, `-3`, `7`), saturated at ±[`EXPONENT_LIMIT`].
-fn read_exponent(text: &str) -> i64 {
+/// An exponent's text (`+12`, `-3`, `7`), saturated at ±[`EXPONENT_LIMIT`], and whether it
+/// was within it.
+fn read_exponent(text: &str) -> (i64, bool) {
     let negative = text.starts_with('-');
     let magnitude = text
         .trim_start_matches(['+', '-'])
         .bytes()
         .fold(0i64, |value, byte| {
-            (value * 10 + i64::from(byte - b'0')).min(EXPONENT_LIMIT)
+            (value * 10 + i64::from(byte - b'0')).min(EXPONENT_LIMIT + 1)
         });
-    if negative {
-        -magnitude
-    } else {
-        magnitude
-    }
+    let exact = magnitude <= EXPONENT_LIMIT;
+    let magnitude = magnitude.min(EXPONENT_LIMIT);
+    (if negative { -magnitude } else { magnitude }, exact)
 }
 
 /// Parses a request body into a JSON object. A leading UTF-8 byte order mark is skipped.
@@ -418,9 +428,10 @@ impl<'a> Parser<'a> {
         }
         let decimal = number.decimal();
         let magnitude = decimal.exponent + decimal.digits.len() as i64 - 1;
+        // Same magnitude, no trailing zeros: the digit strings order as the numbers do.
         let in_range = decimal.digits.is_empty()
             || magnitude < MAX_DECIMAL_EXPONENT
-            || (magnitude == MAX_DECIMAL_EXPONENT && decimal.digits.as_str() <= MAX_DOUBLE_DIGITS);
+            || (magnitude == MAX_DECIMAL_EXPONENT && decimal.digits.as_str() < OVERFLOW_DIGITS);
         in_range.then_some(number)
     }
 
@@ -635,6 +646,7 @@ mod tests {
             negative,
             digits: digits.into(),
             exponent,
+            exact: true,
         };
         assert_eq!(decimal("4096"), canonical(false, "4096", 0));
         assert_eq!(decimal("4096.000"), canonical(false, "4096", 0));
@@ -644,6 +656,9 @@ mod tests {
         assert_eq!(decimal("-0.0012"), canonical(true, "12", -4));
         assert_eq!(decimal("-0.0e7"), canonical(false, "", 0));
         assert_eq!(decimal("0"), decimal("-0"));
+        assert!(!decimal("1e-1099511627777").exact);
+        assert!(decimal("1e-1099511627776").exact);
+        assert!(decimal("0e-99999999999999999999").exact, "zero is zero");
         let whole = |text| Number(text).whole();
         assert_eq!(whole("4096"), Some(4096));
         assert_eq!(whole("4096.0"), Some(4096));
@@ -665,7 +680,14 @@ mod tests {
         assert!(parse("1e308").is_some());
         assert!(parse("1.7976931348623157e308").is_some());
         assert!(parse("-1.7976931348623157e308").is_some());
-        assert!(parse("1.7976931348623158e308").is_none());
+        // JavaScript rounds these down to the largest double...
+        assert!(parse("1.7976931348623158e308").is_some());
+        assert!(parse("1.797693134862315807937289714053e308").is_some());
+        // ...and from halfway to 2^1024 up, to Infinity.
+        assert!(parse(OVERFLOW_DIGITS).is_none(), "2^1024 - 2^970 itself");
+        let just_below = format!("{}1", &OVERFLOW_DIGITS[..OVERFLOW_DIGITS.len() - 1]);
+        assert!(parse(&just_below).is_some());
+        assert!(parse("1.797693134862315807937289714054e308").is_none());
         assert!(parse("9.99e308").is_none());
         assert!(parse("1e309").is_none());
         assert!(parse("0.001e311").is_some());
