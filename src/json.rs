@@ -10,7 +10,8 @@
 //! The parser is written here rather than taken from `serde_json` because the rules above
 //! are the contract's, and because it is the largest single part of the WebAssembly module
 //! otherwise (about 17 KB of serde's visitor machinery and float parsing). It follows
-//! RFC 8259 exactly, and a property test holds it to `serde_json`'s verdict on every input.
+//! RFC 8259 exactly; property tests hold it to `serde_json`'s verdict on mutated JSON and on
+//! JSON-like noise.
 //! Numbers keep their literal text and are read exactly as decimals (see [`Number`]), so no
 //! float conversion is linked at all.
 

@@ -13,8 +13,9 @@
 //! last is `F␟0␟op␟key␟ttl␞payload␞` followed by the response to give if it succeeds; the
 //! exchange is not kept, and a failure is answered by [`Webhook::final_failed`].
 //!
-//! When that response's body embeds the payload (a 201 embeds the stored asset), the body
-//! carries ␝ in its place and the driver splices the payload back, so it crosses once.
+//! When that response's body ends with the payload and `}` (a 201 ends with the stored
+//! asset), the body carries ␝ in its place and the driver splices the payload back, so it
+//! crosses once.
 //!
 //! ␟ is U+001F, ␞ is U+001E and ␝ is U+001D: none can occur in the JSON this crate writes,
 //! which escapes every control character.

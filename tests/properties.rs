@@ -225,7 +225,7 @@ proptest! {
     fn the_parser_reads_strings_like_serde_json(text in any::<String>()) {
         let literal = serde_json::to_string(&text).expect("serialisable");
         prop_assert_eq!(json::parse(&literal), Some(Json::String(text.as_str().into())));
-        // Every character escaped as \uXXXX, surrogate pairs included.
+        // Every character written as a four-digit \u escape, surrogate pairs included.
         let escaped: String = text
             .encode_utf16()
             .map(|unit| format!("\\u{unit:04x}"))
