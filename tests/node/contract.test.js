@@ -7,6 +7,7 @@ import { describe, test } from 'node:test';
 import { createHandler, memoryStorage } from '../../js/index.js';
 import { casesPath, FIXTURE_CASES, loadCases, SHARED_CASES } from './helpers/cases.js';
 import { post, seedBody } from './helpers/fixtures.js';
+import { spyStorage } from './helpers/spy-storage.js';
 
 const SECRET = 'contract-secret-7f3a';
 const SEED = seedBody(SECRET);
@@ -15,28 +16,6 @@ const ASSET_FIELDS = [
   'uploadedBy', 'uploadedAt', 'approved', 'brandCompliance', 'source',
 ];
 const ID_PATTERN = /^asset_[0-9a-hjkmnp-tv-z]{29}$/;
-
-/** A storage that records every write, over the package's memory storage. */
-function spyStorage() {
-  const inner = memoryStorage();
-  const writes = [];
-  return {
-    writes,
-    inner,
-    get: (key) => inner.get(key),
-    set: (key, value, options) => {
-      writes.push(key);
-      return inner.set(key, value, options);
-    },
-    delete: (key) => inner.delete(key),
-    setIfAbsent: (key, value, options) => inner.setIfAbsent(key, value, options),
-    batchSet: (entries) => {
-      writes.push(...entries.map((e) => e.key));
-      return inner.batchSet(entries);
-    },
-    list: (prefix, options) => inner.list(prefix, options),
-  };
-}
 
 async function setup(options = {}) {
   const storage = spyStorage();

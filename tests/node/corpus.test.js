@@ -5,8 +5,8 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { createHandler } from '../../js/index.js';
-import { memoryStorage } from '../../js/storage/memory.js';
 import { loadBadInputs } from '../corpus/bad-inputs.mjs';
+import { spyStorage } from './helpers/spy-storage.js';
 
 /** Generous for a healthy in-memory store; a request slower than this counts as hung. */
 const DEADLINE_MS = 2_000;
@@ -25,33 +25,6 @@ const SECRETS = [
   config.signingSecret,
   config.signingSecret.replace(/^whsec_/, ''),
 ];
-
-/** A memory store that records every key written to it. */
-function spyStorage() {
-  const inner = memoryStorage();
-  const written = [];
-  return {
-    inner,
-    written,
-    storage: {
-      get: (key) => inner.get(key),
-      delete: (key) => inner.delete(key),
-      list: (prefix, options) => inner.list(prefix, options),
-      set(key, value, options) {
-        written.push(key);
-        return inner.set(key, value, options);
-      },
-      setIfAbsent(key, value, options) {
-        written.push(key);
-        return inner.setIfAbsent(key, value, options);
-      },
-      batchSet(items) {
-        written.push(...items.map((item) => item.key));
-        return inner.batchSet(items);
-      },
-    },
-  };
-}
 
 /** Asserts that none of the secrets occurs in `text`. */
 function assertNoSecret(text, where) {
@@ -77,7 +50,8 @@ describe('the bad-input corpus', () => {
 
   for (const { group, name, request, expect } of cases) {
     it(`${group}: ${name} → ${expect.statusCode}`, { timeout: DEADLINE_MS * 3 }, async () => {
-      const { storage, inner, written } = spyStorage();
+      const storage = spyStorage();
+      const { inner, writes: written } = storage;
       const lines = [];
       const handler = await createHandler({
         ...config,
